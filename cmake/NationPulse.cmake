@@ -1,0 +1,66 @@
+# One shape for every module: np_add_library() builds libs/<concern> with its public headers under
+# include/nationpulse/<concern>/ and registers the *_test.cpp files beside the sources with ctest.
+
+set(NP_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+                -Wunused -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+if(NP_WERROR)
+  list(APPEND NP_WARNINGS -Werror)
+endif()
+
+if(NP_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+find_package(GTest REQUIRED)
+include(GoogleTest)
+
+# np_add_library(<concern> SOURCES ... [DEPS ...] [TESTS ...] [INTEGRATION_TESTS ...] [TEST_DEPS ...])
+# Creates target np_<concern> (alias nationpulse::<concern>). TESTS get ctest label "unit",
+# INTEGRATION_TESTS (need Postgres/Redis/Kafka from scripts/infra.sh) get label "integration".
+function(np_add_library concern)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;TESTS;INTEGRATION_TESTS;TEST_DEPS" ${ARGN})
+  set(target np_${concern})
+  if(ARG_SOURCES)
+    add_library(${target} STATIC ${ARG_SOURCES})
+    target_include_directories(${target} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
+                                         PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+    target_link_libraries(${target} PUBLIC ${ARG_DEPS})
+    target_compile_options(${target} PRIVATE ${NP_WARNINGS})
+  else()
+    add_library(${target} INTERFACE)
+    target_include_directories(${target} INTERFACE ${CMAKE_CURRENT_SOURCE_DIR}/include)
+    target_link_libraries(${target} INTERFACE ${ARG_DEPS})
+  endif()
+  add_library(nationpulse::${concern} ALIAS ${target})
+  if(ARG_TESTS)
+    np_add_test(${concern}_test LABEL unit SOURCES ${ARG_TESTS} DEPS ${target} ${ARG_TEST_DEPS})
+  endif()
+  if(ARG_INTEGRATION_TESTS)
+    np_add_test(${concern}_integration_test LABEL integration SOURCES ${ARG_INTEGRATION_TESTS}
+                DEPS ${target} ${ARG_TEST_DEPS})
+  endif()
+endfunction()
+
+# np_add_test(<name> LABEL unit|integration SOURCES ... DEPS ...)
+function(np_add_test name)
+  cmake_parse_arguments(ARG "" "LABEL" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
+  target_compile_options(${name} PRIVATE ${NP_WARNINGS})
+  if(ARG_LABEL STREQUAL "integration")
+    # Integration suites share one set of servers: run them one at a time.
+    gtest_discover_tests(${name} PROPERTIES LABELS ${ARG_LABEL} RUN_SERIAL TRUE TIMEOUT 120
+                         DISCOVERY_TIMEOUT 30)
+  else()
+    gtest_discover_tests(${name} PROPERTIES LABELS ${ARG_LABEL} TIMEOUT 60 DISCOVERY_TIMEOUT 30)
+  endif()
+endfunction()
+
+# np_add_service(<name> SOURCES ... DEPS ...): the thin executable of services/<name>.
+function(np_add_service name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(np-${name} ${ARG_SOURCES})
+  target_link_libraries(np-${name} PRIVATE ${ARG_DEPS})
+  target_compile_options(np-${name} PRIVATE ${NP_WARNINGS})
+endfunction()
