@@ -1,6 +1,6 @@
 # Every dependency comes from Debian 12 packages (docs/dependencies.md says why each one).
 find_package(Threads REQUIRED)
-find_package(Boost 1.81 EXACT REQUIRED COMPONENTS system url)
+find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS system url)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(Protobuf REQUIRED)

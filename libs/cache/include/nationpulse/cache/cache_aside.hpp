@@ -1,0 +1,75 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "nationpulse/base/expected.hpp"
+#include "nationpulse/cache/redis.hpp"
+#include "nationpulse/metrics/registry.hpp"
+
+namespace nationpulse::cache {
+
+/// What a loader produced: the value to return, and whether it may be cached (the contract
+/// caches only non-empty results).
+struct Loaded {
+  std::string value;
+  bool cacheable = true;
+};
+
+/// Cache-aside over Redis: read the key; on a hit return it, on a miss (or a cached value that
+/// fails `valid`) call the loader and store its result with a TTL. Redis errors never fail the
+/// call: the loader answers instead and the fallback is counted (the cache is an optimisation,
+/// never a dependency).
+///
+///   CacheAside cache(redis, registry.AddCounter("..._cache_requests_total", "...", {"result"}));
+///   auto json = cache.GetOrLoad<db::DbError>("health:USA", 900s, [&] { return LoadFromDb(); });
+class CacheAside {
+ public:
+  /// `results` must have exactly one label; it is incremented with hit, miss, invalid, error
+  /// (read failed, served by the loader) and store_error.
+  CacheAside(Redis& redis, metrics::Family<metrics::Counter>& results)
+      : redis_(redis),
+        hit_(results.WithLabels({"hit"})),
+        miss_(results.WithLabels({"miss"})),
+        invalid_(results.WithLabels({"invalid"})),
+        error_(results.WithLabels({"error"})),
+        store_error_(results.WithLabels({"store_error"})) {}
+
+  template <typename E, typename Loader>
+  Expected<std::string, E> GetOrLoad(std::string_view key, std::chrono::seconds ttl, Loader&& loader,
+                                     const std::function<bool(std::string_view)>& valid = {}) {
+    auto cached = redis_.Get(key);
+    bool redis_ok = true;
+    if (!cached) {
+      error_.Inc();
+      redis_ok = false;
+    } else if (cached->has_value()) {
+      if (!valid || valid(**cached)) {
+        hit_.Inc();
+        return std::move(**cached);
+      }
+      invalid_.Inc();
+    } else {
+      miss_.Inc();
+    }
+    Expected<Loaded, E> loaded = loader();
+    if (!loaded) return Unexpected{loaded.error()};
+    // After a failed read Redis is likely down: skip the write rather than wait on it again.
+    if (redis_ok && loaded->cacheable) {
+      if (!redis_.SetEx(key, loaded->value, ttl)) store_error_.Inc();
+    }
+    return std::move(loaded->value);
+  }
+
+ private:
+  Redis& redis_;
+  metrics::Counter& hit_;
+  metrics::Counter& miss_;
+  metrics::Counter& invalid_;
+  metrics::Counter& error_;
+  metrics::Counter& store_error_;
+};
+
+}  // namespace nationpulse::cache

@@ -1,0 +1,186 @@
+#include "nationpulse/cache/redis.hpp"
+
+#include <hiredis/hiredis.h>
+#include <sys/time.h>
+
+#include <cerrno>
+
+namespace nationpulse::cache {
+namespace {
+
+timeval ToTimeval(std::chrono::milliseconds ms) {
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(ms.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((ms.count() % 1000) * 1000);
+  return tv;
+}
+
+CacheError ContextError(const redisContext* ctx) {
+  const bool timeout = ctx->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ETIMEDOUT);
+  if (timeout) return {CacheError::Kind::kTimeout, "redis timeout"};
+  return {CacheError::Kind::kUnavailable, std::string("redis: ") + (ctx->errstr[0] ? ctx->errstr : "I/O error")};
+}
+
+}  // namespace
+
+/// Owns one hiredis reply.
+struct Redis::Reply {
+  std::unique_ptr<redisReply, void (*)(void*)> ptr{nullptr, freeReplyObject};
+};
+
+Redis::Redis(RedisOptions options) : options_(std::move(options)) {}
+
+Redis::~Redis() {
+  for (auto* ctx : idle_) redisFree(ctx);
+}
+
+Expected<redisContext*, CacheError> Redis::Connect() {
+  redisContext* ctx = redisConnectWithTimeout(options_.host.c_str(), options_.port, ToTimeval(options_.connect_timeout));
+  if (ctx == nullptr) return Unexpected{CacheError{CacheError::Kind::kUnavailable, "redis: out of memory"}};
+  if (ctx->err) {
+    CacheError e{CacheError::Kind::kUnavailable, std::string("redis connect: ") + ctx->errstr};
+    redisFree(ctx);
+    return Unexpected{e};
+  }
+  redisSetTimeout(ctx, ToTimeval(options_.command_timeout));
+  auto init = [&](std::vector<std::string_view> argv) -> std::optional<CacheError> {
+    std::vector<const char*> args;
+    std::vector<size_t> lens;
+    for (auto a : argv) {
+      args.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    auto* r = static_cast<redisReply*>(redisCommandArgv(ctx, static_cast<int>(args.size()), args.data(), lens.data()));
+    if (r == nullptr) return ContextError(ctx);
+    std::optional<CacheError> err;
+    if (r->type == REDIS_REPLY_ERROR) err = CacheError{CacheError::Kind::kReply, std::string(r->str, r->len)};
+    freeReplyObject(r);
+    return err;
+  };
+  if (!options_.password.empty()) {
+    if (auto e = init({"AUTH", options_.password})) {
+      redisFree(ctx);
+      return Unexpected{*e};
+    }
+  }
+  if (options_.db != 0) {
+    const auto db = std::to_string(options_.db);
+    if (auto e = init({"SELECT", db})) {
+      redisFree(ctx);
+      return Unexpected{*e};
+    }
+  }
+  return ctx;
+}
+
+Expected<redisContext*, CacheError> Redis::Acquire() {
+  std::unique_lock lock(mutex_);
+  if (!cv_.wait_for(lock, options_.acquire_timeout, [this] { return !idle_.empty() || open_ < options_.size; })) {
+    return Unexpected{CacheError{CacheError::Kind::kUnavailable, "redis pool exhausted"}};
+  }
+  if (!idle_.empty()) {
+    auto* ctx = idle_.back();
+    idle_.pop_back();
+    ++in_use_;
+    return ctx;
+  }
+  if (std::chrono::steady_clock::now() - last_failure_ < options_.reconnect_backoff) {
+    return Unexpected{CacheError{CacheError::Kind::kUnavailable, last_error_}};
+  }
+  ++open_;
+  ++in_use_;
+  lock.unlock();
+  auto ctx = Connect();
+  if (!ctx) {
+    lock.lock();
+    --open_;
+    --in_use_;
+    last_failure_ = std::chrono::steady_clock::now();
+    last_error_ = ctx.error().message;
+    cv_.notify_one();
+  }
+  return ctx;
+}
+
+void Redis::Release(redisContext* ctx, bool healthy) {
+  std::lock_guard lock(mutex_);
+  --in_use_;
+  if (healthy) {
+    idle_.push_back(ctx);
+  } else {
+    redisFree(ctx);
+    --open_;
+    // A broken connection usually means Redis went away: back off before reconnecting.
+    last_failure_ = std::chrono::steady_clock::now();
+    last_error_ = "redis connection lost";
+  }
+  cv_.notify_one();
+}
+
+Expected<Redis::Reply, CacheError> Redis::Command(const std::vector<std::string_view>& argv) {
+  auto ctx = Acquire();
+  if (!ctx) return Unexpected{ctx.error()};
+  std::vector<const char*> args;
+  std::vector<size_t> lens;
+  args.reserve(argv.size());
+  lens.reserve(argv.size());
+  for (auto a : argv) {
+    args.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  errno = 0;
+  auto* raw =
+      static_cast<redisReply*>(redisCommandArgv(*ctx, static_cast<int>(args.size()), args.data(), lens.data()));
+  if (raw == nullptr) {
+    // hiredis contexts are unusable after an I/O error or timeout.
+    auto err = ContextError(*ctx);
+    Release(*ctx, false);
+    return Unexpected{err};
+  }
+  Release(*ctx, true);
+  Reply reply;
+  reply.ptr.reset(raw);
+  if (raw->type == REDIS_REPLY_ERROR) {
+    return Unexpected{CacheError{CacheError::Kind::kReply, std::string(raw->str, raw->len)}};
+  }
+  return reply;
+}
+
+Expected<std::optional<std::string>, CacheError> Redis::Get(std::string_view key) {
+  auto r = Command({"GET", key});
+  if (!r) return Unexpected{r.error()};
+  const auto* reply = r->ptr.get();
+  if (reply->type == REDIS_REPLY_NIL) return std::optional<std::string>{};
+  if (reply->type != REDIS_REPLY_STRING) {
+    return Unexpected{CacheError{CacheError::Kind::kReply, "unexpected reply type for GET"}};
+  }
+  return std::optional<std::string>(std::string(reply->str, reply->len));
+}
+
+Expected<void, CacheError> Redis::SetEx(std::string_view key, std::string_view value, std::chrono::seconds ttl) {
+  const auto seconds = std::to_string(std::max<long long>(1, ttl.count()));
+  auto r = Command({"SET", key, value, "EX", seconds});
+  if (!r) return Unexpected{r.error()};
+  return {};
+}
+
+Expected<std::int64_t, CacheError> Redis::Del(const std::vector<std::string>& keys) {
+  std::vector<std::string_view> argv{"DEL"};
+  for (const auto& k : keys) argv.push_back(k);
+  auto r = Command(argv);
+  if (!r) return Unexpected{r.error()};
+  return static_cast<std::int64_t>(r->ptr->integer);
+}
+
+Expected<void, CacheError> Redis::Ping() {
+  auto r = Command({"PING"});
+  if (!r) return Unexpected{r.error()};
+  return {};
+}
+
+Redis::Stats Redis::stats() const {
+  std::lock_guard lock(mutex_);
+  return Stats{open_, in_use_};
+}
+
+}  // namespace nationpulse::cache

@@ -1,0 +1,127 @@
+#include "app.hpp"
+
+#include "nationpulse/cache/cache_aside.hpp"
+#include "nationpulse/db/pool.hpp"
+#include "nationpulse/http/json_response.hpp"
+#include "nationpulse/http/middlewares.hpp"
+#include "nationpulse/http/server.hpp"
+#include "nationpulse/log/log.hpp"
+#include "nationpulse/metrics/registry.hpp"
+#include "read_api.hpp"
+
+namespace nationpulse::bff {
+
+using http::Request;
+using http::RequestContext;
+using http::Response;
+using http::Status;
+
+struct App::Impl {
+  Impl(Settings s, std::unique_ptr<AccessGate> g)
+      : settings(std::move(s)),
+        gate(std::move(g)),
+        pool(settings.postgres),
+        redis(settings.redis),
+        cache_results(registry.AddCounter(
+            "nationpulse_bff_cache_requests_total",
+            "Cache-aside lookups by result (error = Redis failed and Postgres answered instead).", {"result"})),
+        cache(redis, cache_results),
+        read_api(pool, cache, *gate, ReadApi::Options{settings.cache_ttl, {}}) {}
+
+  http::Router BuildRouter();
+  void RegisterPoolMetrics();
+
+  Settings settings;
+  std::unique_ptr<AccessGate> gate;
+  metrics::Registry registry;
+  db::Pool pool;
+  cache::Redis redis;
+  metrics::Family<metrics::Counter>& cache_results;
+  cache::CacheAside cache;
+  ReadApi read_api;
+  std::unique_ptr<http::Server> server;
+};
+
+http::Router App::Impl::BuildRouter() {
+  http::Router router;
+  read_api.Register(router);
+
+  // Liveness: the process answers; no dependency is consulted (a dead Postgres must not make
+  // an orchestrator restart a healthy BFF).
+  router.Add(http::Verb::get, "/livez",
+             [](const Request&, RequestContext&) { return http::JsonSuccess(R"({"status":"ok"})"); },
+             http::InlineRoute());
+  // Readiness: Postgres and Redis reachable within their timeouts.
+  router.Add(http::Verb::get, "/readyz", [this](const Request&, RequestContext&) {
+    auto pg = pool.Ping();
+    auto rd = redis.Ping();
+    std::string data = R"({"postgres":")" + std::string(pg ? "ok" : "down") + R"(","redis":")" +
+                       std::string(rd ? "ok" : "down") + "\"}";
+    if (pg && rd) return http::JsonSuccess(data);
+    auto res = http::JsonError(Status::service_unavailable, "not ready");
+    res.body() = http::EnvelopeBody(false, data, "not ready");
+    return res;
+  });
+  http::RouteOptions metrics_opts = http::InlineRoute();
+  metrics_opts.bypass_chain = true;
+  router.Add(
+      http::Verb::get, "/metrics",
+      [this](const Request&, RequestContext&) {
+        Response res{Status::ok, 11};
+        res.set(http::bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+        res.body() = registry.Serialize();
+        return res;
+      },
+      std::move(metrics_opts));
+  return router;
+}
+
+void App::Impl::RegisterPoolMetrics() {
+  auto& db_conns = registry.AddGauge("nationpulse_bff_db_pool_connections",
+                                     "Postgres pool connections by state.", {"state"});
+  auto& redis_conns = registry.AddGauge("nationpulse_bff_redis_pool_connections",
+                                        "Redis pool connections by state.", {"state"});
+  auto& http_conns = registry.AddGauge("nationpulse_bff_http_open_connections", "Open HTTP connections.");
+  auto& queue = registry.AddGauge("nationpulse_bff_http_worker_queue_depth", "Requests waiting for a worker.");
+  auto& rejected = registry.AddGauge("nationpulse_bff_http_overload_rejections",
+                                     "Requests refused with 503 because the worker queue was full (since start).");
+  registry.OnCollect([this, &db_conns, &redis_conns, &http_conns, &queue, &rejected] {
+    const auto db = pool.stats();
+    db_conns.WithLabels({"open"}).Set(static_cast<double>(db.open));
+    db_conns.WithLabels({"in_use"}).Set(static_cast<double>(db.in_use));
+    db_conns.WithLabels({"waiting"}).Set(static_cast<double>(db.waiting));
+    db_conns.WithLabels({"max"}).Set(static_cast<double>(db.size));
+    const auto rd = redis.stats();
+    redis_conns.WithLabels({"open"}).Set(static_cast<double>(rd.open));
+    redis_conns.WithLabels({"in_use"}).Set(static_cast<double>(rd.in_use));
+    if (server) {
+      http_conns.WithLabels({}).Set(static_cast<double>(server->open_connections()));
+      queue.WithLabels({}).Set(static_cast<double>(server->worker_queue_depth()));
+      rejected.WithLabels({}).Set(static_cast<double>(server->rejected_overload()));
+    }
+  });
+}
+
+App::App(Settings settings, std::unique_ptr<AccessGate> gate)
+    : impl_(std::make_unique<Impl>(std::move(settings), std::move(gate))) {
+  impl_->RegisterPoolMetrics();
+  // Order of rest-api.md §3: (recovery is built into the server) logging, metrics, CORS.
+  std::vector<http::Middleware> chain{http::AccessLog(), http::RequestMetrics(impl_->registry),
+                                      http::Cors({impl_->settings.cors_allowed_origins})};
+  impl_->server = std::make_unique<http::Server>(impl_->settings.http, impl_->BuildRouter(), std::move(chain));
+}
+
+App::~App() { Stop(); }
+
+void App::Start() {
+  impl_->server->Start();
+  log::Info("bff listening", {{"address", impl_->settings.http.address}, {"port", impl_->server->port()}});
+}
+
+void App::Stop() {
+  if (impl_ && impl_->server) impl_->server->Stop();
+}
+
+std::uint16_t App::port() const { return impl_->server->port(); }
+
+}  // namespace nationpulse::bff

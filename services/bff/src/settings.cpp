@@ -1,0 +1,73 @@
+#include "settings.hpp"
+
+namespace nationpulse::bff {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+void HostPort(config::Env& env, const char* name, const char* fallback, std::string& host, int& port,
+              std::vector<std::string>& errors) {
+  try {
+    db::ParseAddress(env.String(name, fallback), host, port);
+  } catch (const std::invalid_argument& e) {
+    errors.push_back(std::string(name) + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+Settings LoadSettings(config::Env& env) {
+  Settings s;
+  std::vector<std::string> errors;
+
+  s.http.address = env.String("BFF_LISTEN_ADDRESS", "0.0.0.0");
+  s.http.port = static_cast<std::uint16_t>(env.Int("PORT", 8081, 1, 65535));
+  s.http.io_threads = static_cast<std::size_t>(env.Int("HTTP_IO_THREADS", 2, 1, 64));
+  s.http.worker_threads = static_cast<std::size_t>(env.Int("HTTP_WORKER_THREADS", 8, 1, 256));
+  s.http.worker_queue = static_cast<std::size_t>(env.Int("HTTP_WORKER_QUEUE", 512, 1, 100'000));
+  s.http.header_limit = static_cast<std::size_t>(env.Int("HTTP_MAX_HEADER_BYTES", 16 * 1024, 1024, 1 << 20));
+  s.http.body_limit = static_cast<std::size_t>(env.Int("HTTP_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20));
+  s.http.read_header_timeout = env.Duration("HTTP_READ_HEADER_TIMEOUT", 10s);
+  s.http.read_body_timeout = env.Duration("HTTP_READ_BODY_TIMEOUT", 30s);
+  s.http.idle_timeout = env.Duration("HTTP_IDLE_TIMEOUT", 60s);
+  s.http.write_timeout = env.Duration("HTTP_WRITE_TIMEOUT", 30s);
+  s.http.drain_timeout = env.Duration("SHUTDOWN_TIMEOUT", 5s);
+  s.http.max_connections = static_cast<std::size_t>(env.Int("HTTP_MAX_CONNECTIONS", 10'000, 1, 1'000'000));
+
+  HostPort(env, "PG_DB_ADDR", "localhost:5432", s.postgres.host, s.postgres.port, errors);
+  s.postgres.dbname = env.String("PG_DB_NAME", "nationPulseDB");
+  s.postgres.user = env.String("PG_DB_USER", "postgres");
+  // Compose and k8s of the original set PG_DB_PASSWORD while the code read PG_DB_PASS (D-22).
+  s.postgres.password = env.FirstOf({"PG_DB_PASS", "PG_DB_PASSWORD"}, "postgres");
+  s.postgres.size = static_cast<std::size_t>(env.Int("PG_POOL_SIZE", 8, 1, 512));
+  s.postgres.connect_timeout = env.Duration("PG_CONNECT_TIMEOUT", 3s);
+  s.postgres.acquire_timeout = env.Duration("PG_ACQUIRE_TIMEOUT", 2s);
+  s.postgres.statement_timeout = env.Duration("PG_STATEMENT_TIMEOUT", 5s);
+  s.postgres.application_name = "nationpulse-bff";
+
+  HostPort(env, "REDIS_ADDR", "localhost:6379", s.redis.host, s.redis.port, errors);
+  s.redis.password = env.String("REDIS_PASS", "");
+  s.redis.db = static_cast<int>(env.Int("REDIS_DB", 0, 0, 1'000'000));
+  s.redis.size = static_cast<std::size_t>(env.Int("REDIS_POOL_SIZE", 8, 1, 512));
+  s.redis.connect_timeout = env.Duration("REDIS_CONNECT_TIMEOUT", 300ms);
+  s.redis.command_timeout = env.Duration("REDIS_TIMEOUT", 300ms);
+
+  s.cache_ttl = std::chrono::duration_cast<std::chrono::seconds>(env.Duration("CACHE_TTL", 15min));
+  s.cors_allowed_origins = env.List("CORS_ALLOWED_ORIGINS", "http://localhost:5173,http://localhost:3000");
+  try {
+    s.log_level = log::ParseLevel(env.String("LOG_LEVEL", "info"));
+  } catch (const std::invalid_argument& e) {
+    errors.push_back(std::string("LOG_LEVEL: ") + e.what());
+  }
+
+  errors.insert(errors.begin(), env.errors().begin(), env.errors().end());
+  if (!errors.empty()) {
+    std::string msg = "invalid configuration: ";
+    for (std::size_t i = 0; i < errors.size(); ++i) msg += (i ? "; " : "") + errors[i];
+    throw config::ConfigError(msg);
+  }
+  return s;
+}
+
+}  // namespace nationpulse::bff

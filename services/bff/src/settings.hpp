@@ -1,0 +1,28 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "nationpulse/cache/redis.hpp"
+#include "nationpulse/config/env.hpp"
+#include "nationpulse/db/pool.hpp"
+#include "nationpulse/http/server.hpp"
+#include "nationpulse/log/log.hpp"
+
+namespace nationpulse::bff {
+
+/// Every setting of the BFF, read from the environment (docs/operations.md lists them).
+struct Settings {
+  http::ServerOptions http;
+  db::PoolOptions postgres;
+  cache::RedisOptions redis;
+  std::chrono::seconds cache_ttl{900};
+  std::vector<std::string> cors_allowed_origins;
+  log::Level log_level = log::Level::kInfo;
+};
+
+/// @throws config::ConfigError naming every malformed variable.
+Settings LoadSettings(config::Env& env);
+
+}  // namespace nationpulse::bff
