@@ -2,7 +2,7 @@
 # include/nationpulse/<concern>/ and registers the *_test.cpp files beside the sources with ctest.
 
 set(NP_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
-                -Wunused -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+                -Wunused -Woverloaded-virtual -Wimplicit-fallthrough)
 if(NP_WERROR)
   list(APPEND NP_WARNINGS -Werror)
 endif()

@@ -26,6 +26,13 @@ bool ValidName(std::string_view name, bool allow_colon) {
   return true;
 }
 
+// Appended piecewise: GCC 12 reports a false -Wrestrict on `" " + std::string` at -O2.
+void AppendSample(std::string& out, const std::string& value) {
+  out.push_back(' ');
+  out += value;
+  out.push_back('\n');
+}
+
 std::string EscapeHelp(std::string_view help) {
   std::string out;
   for (char c : help) {
@@ -198,8 +205,13 @@ std::string Registry::Serialize() const {
   std::lock_guard lock(mutex_);
   std::string out;
   auto header = [&out](const std::string& name, const std::string& help, std::string_view type) {
-    out += "# HELP " + name + " " + EscapeHelp(help) + "\n";
-    out += "# TYPE " + name + " ";
+    out += "# HELP ";
+    out += name;
+    out += ' ';
+    out += EscapeHelp(help);
+    out += "\n# TYPE ";
+    out += name;
+    out += ' ';
     out += type;
     out += "\n";
   };
@@ -211,7 +223,7 @@ std::string Registry::Serialize() const {
       for (const auto& [values, child] : f->children_) {
         out += f->name_;
         AppendLabels(out, f->label_names_, values);
-        out += " " + FormatValue(child->Value()) + "\n";
+        AppendSample(out, FormatValue(child->Value()));
       }
     }
     for (const auto& f : gauges_) {
@@ -221,7 +233,7 @@ std::string Registry::Serialize() const {
       for (const auto& [values, child] : f->children_) {
         out += f->name_;
         AppendLabels(out, f->label_names_, values);
-        out += " " + FormatValue(child->Value()) + "\n";
+        AppendSample(out, FormatValue(child->Value()));
       }
     }
     for (const auto& f : histograms_) {
@@ -231,17 +243,20 @@ std::string Registry::Serialize() const {
       for (const auto& [values, child] : f->children_) {
         const auto snap = child->Take();
         for (std::size_t i = 0; i <= f->bounds_.size(); ++i) {
-          out += f->name_ + "_bucket";
+          out += f->name_;
+          out += "_bucket";
           const std::string le = i < f->bounds_.size() ? FormatValue(f->bounds_[i]) : "+Inf";
           AppendLabels(out, f->label_names_, values, "le", le);
-          out += " " + std::to_string(snap.cumulative[i]) + "\n";
+          AppendSample(out, std::to_string(snap.cumulative[i]));
         }
-        out += f->name_ + "_sum";
+        out += f->name_;
+        out += "_sum";
         AppendLabels(out, f->label_names_, values);
-        out += " " + FormatValue(snap.sum) + "\n";
-        out += f->name_ + "_count";
+        AppendSample(out, FormatValue(snap.sum));
+        out += f->name_;
+        out += "_count";
         AppendLabels(out, f->label_names_, values);
-        out += " " + std::to_string(snap.count) + "\n";
+        AppendSample(out, std::to_string(snap.count));
       }
     }
   }

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# make run / make stop / make status: the local stack without Docker.
+#   scripts/run.sh          install what is missing, build (release), start infra, migrate,
+#                           seed an empty database, (re)start the services, print the URLs
+#   scripts/run.sh stop     stop the services, then the infrastructure
+#   scripts/run.sh status   what is running
+# A second `run` reuses the infrastructure and its data and restarts the services on the new build.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$NP_ROOT"
+
+PRESET="${NP_RUN_PRESET:-release}"
+STATE="$NP_ROOT/.state/run"
+SERVICES_DIR="$STATE/services"
+BFF_PORT="${PORT:-8081}"
+
+# name|binary (relative to the build dir)
+SERVICES=(
+  "bff|services/bff/np-bff"
+)
+
+pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+stop_service() {
+  local name="$1" pidfile="$SERVICES_DIR/$1.pid" i
+  if pid_alive "$pidfile"; then
+    local pid
+    pid="$(cat "$pidfile")"
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+      np_log "$name did not stop within 10 s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    np_log "$name stopped"
+  fi
+  rm -f "$pidfile"
+}
+
+start_service() {
+  local name="$1" binary="$NP_ROOT/build/$PRESET/$2"
+  [[ -x "$binary" ]] || np_die "$binary is missing: the build did not produce it"
+  mkdir -p "$SERVICES_DIR" "$STATE/logs"
+  stop_service "$name"
+  # setsid: the service outlives this script and the terminal that ran make.
+  (cd "$STATE" && exec setsid "$binary" >>"$STATE/logs/$name.log" 2>&1 </dev/null) &
+  echo $! >"$SERVICES_DIR/$name.pid"
+}
+
+service_env() {
+  eval "$("$NP_ROOT/scripts/infra.sh" env --profile run)"
+  export PORT="$BFF_PORT" LOG_LEVEL="${LOG_LEVEL:-info}"
+  export CORS_ALLOWED_ORIGINS="${CORS_ALLOWED_ORIGINS:-http://localhost:5173,http://localhost:3000}"
+}
+
+cmd_run() {
+  "$NP_ROOT/scripts/install-deps.sh"
+  np_build "$PRESET"
+  "$NP_ROOT/scripts/infra.sh" start --profile run
+  service_env
+  "$NP_ROOT/scripts/migrate.sh"
+  local rows
+  rows="$(psql -XAtq -c 'SELECT count(*) FROM poptable')"
+  if [[ "$rows" == "0" ]]; then
+    np_log "empty database: loading the dev seed (db/seed/SOURCES.md)"
+    "$NP_ROOT/scripts/migrate.sh" --seed "$NP_ROOT/db/seed/dev_seed.sql"
+  fi
+  local entry name
+  for entry in "${SERVICES[@]}"; do
+    name="${entry%%|*}"
+    start_service "$name" "${entry#*|}"
+  done
+  if ! np_wait_http "http://127.0.0.1:$BFF_PORT/readyz" 20; then
+    tail -n 20 "$STATE/logs/bff.log" >&2 || true
+    np_die "the BFF did not become ready on port $BFF_PORT (log: $STATE/logs/bff.log)"
+  fi
+  cat <<MSG
+
+NationPulse is running.
+  BFF API        http://localhost:$BFF_PORT/api/dashboard/population
+  BFF metrics    http://localhost:$BFF_PORT/metrics
+  BFF probes     http://localhost:$BFF_PORT/livez  http://localhost:$BFF_PORT/readyz
+  Postgres       $PG_DB_ADDR (db $PG_DB_NAME)   Redis $REDIS_ADDR   Kafka $KAFKA_BROKERS
+  Logs           $STATE/logs/
+Stop everything with: make stop
+MSG
+}
+
+cmd_stop() {
+  local entry
+  for entry in "${SERVICES[@]}"; do stop_service "${entry%%|*}"; done
+  "$NP_ROOT/scripts/infra.sh" stop --profile run
+}
+
+cmd_status() {
+  local entry name rc=0
+  for entry in "${SERVICES[@]}"; do
+    name="${entry%%|*}"
+    if pid_alive "$SERVICES_DIR/$name.pid"; then
+      echo "$name: running (pid $(cat "$SERVICES_DIR/$name.pid"))"
+    else
+      echo "$name: stopped"
+      rc=1
+    fi
+  done
+  "$NP_ROOT/scripts/infra.sh" status --profile run || rc=1
+  return "$rc"
+}
+
+case "${1:-run}" in
+  run) cmd_run ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  *) np_die "usage: scripts/run.sh [run|stop|status]" ;;
+esac
