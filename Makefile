@@ -39,4 +39,6 @@ bench: ## Run the benchmarks under bench/ against a release build (see docs/benc
 clean-state: ## Stop everything and delete local infra data (.state/)
 	@scripts/run.sh stop || true
 	@scripts/infra.sh stop --profile test || true
+	@# Postgres data may live under /var/tmp when the postgres user cannot enter the clone.
+	@for link in .state/*/pg; do [ -L "$$link" ] && rm -rf "$$(readlink -f "$$link")"; done; true
 	@rm -rf .state

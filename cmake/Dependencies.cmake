@@ -3,6 +3,7 @@ find_package(Threads REQUIRED)
 find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS system url)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(spdlog REQUIRED)
+find_package(prometheus-cpp CONFIG REQUIRED)
 find_package(Protobuf REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(GRPCPP REQUIRED IMPORTED_TARGET grpc++)
@@ -13,7 +14,7 @@ pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 find_package(OpenSSL REQUIRED)
 find_program(GRPC_CPP_PLUGIN grpc_cpp_plugin REQUIRED)
 
-# Boost.Asio/Beast: no deprecated names, std::string_view everywhere.
+# Boost.Asio/Beast: no deprecated names.
 add_library(np_boost_asio INTERFACE)
 target_link_libraries(np_boost_asio INTERFACE Boost::headers Boost::system Threads::Threads)
-target_compile_definitions(np_boost_asio INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+target_compile_definitions(np_boost_asio INTERFACE BOOST_ASIO_NO_DEPRECATED)

@@ -43,7 +43,8 @@ start_service() {
   mkdir -p "$SERVICES_DIR" "$STATE/logs"
   stop_service "$name"
   # setsid: the service outlives this script and the terminal that ran make.
-  (cd "$STATE" && exec setsid "$binary" >>"$STATE/logs/$name.log" 2>&1 </dev/null) &
+  # From the repository root, so an operator's .env there (git-ignored) is read by every service.
+  (cd "$NP_ROOT" && exec setsid "$binary" >>"$STATE/logs/$name.log" 2>&1 </dev/null) &
   echo $! >"$SERVICES_DIR/$name.pid"
 }
 

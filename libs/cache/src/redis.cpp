@@ -16,9 +16,11 @@ timeval ToTimeval(std::chrono::milliseconds ms) {
 }
 
 CacheError ContextError(const redisContext* ctx) {
-  const bool timeout = ctx->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ETIMEDOUT);
+  const bool timeout =
+      ctx->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ETIMEDOUT);
   if (timeout) return {CacheError::Kind::kTimeout, "redis timeout"};
-  return {CacheError::Kind::kUnavailable, std::string("redis: ") + (ctx->errstr[0] ? ctx->errstr : "I/O error")};
+  return {CacheError::Kind::kUnavailable,
+          std::string("redis: ") + (ctx->errstr[0] ? ctx->errstr : "I/O error")};
 }
 
 }  // namespace
@@ -35,7 +37,8 @@ Redis::~Redis() {
 }
 
 Expected<redisContext*, CacheError> Redis::Connect() {
-  redisContext* ctx = redisConnectWithTimeout(options_.host.c_str(), options_.port, ToTimeval(options_.connect_timeout));
+  redisContext* ctx =
+      redisConnectWithTimeout(options_.host.c_str(), options_.port, ToTimeval(options_.connect_timeout));
   if (ctx == nullptr) return Unexpected{CacheError{CacheError::Kind::kUnavailable, "redis: out of memory"}};
   if (ctx->err) {
     CacheError e{CacheError::Kind::kUnavailable, std::string("redis connect: ") + ctx->errstr};
@@ -50,7 +53,8 @@ Expected<redisContext*, CacheError> Redis::Connect() {
       args.push_back(a.data());
       lens.push_back(a.size());
     }
-    auto* r = static_cast<redisReply*>(redisCommandArgv(ctx, static_cast<int>(args.size()), args.data(), lens.data()));
+    auto* r = static_cast<redisReply*>(
+        redisCommandArgv(ctx, static_cast<int>(args.size()), args.data(), lens.data()));
     if (r == nullptr) return ContextError(ctx);
     std::optional<CacheError> err;
     if (r->type == REDIS_REPLY_ERROR) err = CacheError{CacheError::Kind::kReply, std::string(r->str, r->len)};
@@ -75,7 +79,8 @@ Expected<redisContext*, CacheError> Redis::Connect() {
 
 Expected<redisContext*, CacheError> Redis::Acquire() {
   std::unique_lock lock(mutex_);
-  if (!cv_.wait_for(lock, options_.acquire_timeout, [this] { return !idle_.empty() || open_ < options_.size; })) {
+  if (!cv_.wait_for(lock, options_.acquire_timeout,
+                    [this] { return !idle_.empty() || open_ < options_.size; })) {
     return Unexpected{CacheError{CacheError::Kind::kUnavailable, "redis pool exhausted"}};
   }
   if (!idle_.empty()) {
@@ -129,8 +134,8 @@ Expected<Redis::Reply, CacheError> Redis::Command(const std::vector<std::string_
     lens.push_back(a.size());
   }
   errno = 0;
-  auto* raw =
-      static_cast<redisReply*>(redisCommandArgv(*ctx, static_cast<int>(args.size()), args.data(), lens.data()));
+  auto* raw = static_cast<redisReply*>(
+      redisCommandArgv(*ctx, static_cast<int>(args.size()), args.data(), lens.data()));
   if (raw == nullptr) {
     // hiredis contexts are unusable after an I/O error or timeout.
     auto err = ContextError(*ctx);
@@ -157,7 +162,8 @@ Expected<std::optional<std::string>, CacheError> Redis::Get(std::string_view key
   return std::optional<std::string>(std::string(reply->str, reply->len));
 }
 
-Expected<void, CacheError> Redis::SetEx(std::string_view key, std::string_view value, std::chrono::seconds ttl) {
+Expected<void, CacheError> Redis::SetEx(std::string_view key, std::string_view value,
+                                        std::chrono::seconds ttl) {
   const auto seconds = std::to_string(std::max<long long>(1, ttl.count()));
   auto r = Command({"SET", key, value, "EX", seconds});
   if (!r) return Unexpected{r.error()};

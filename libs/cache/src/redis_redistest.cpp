@@ -113,15 +113,17 @@ TEST(CacheAside, UncacheableAndInvalidAndLoaderErrors) {
 
   ASSERT_TRUE(redis.SetEx("np:test:bad", "not json", 60s));
   auto fixed = cache.GetOrLoad<std::string>(
-      "np:test:bad", 60s, [] { return Expected<Loaded, std::string>(Loaded{"[3]", true}); },
+      "np:test:bad", 60s,
+      [] {
+        return Expected<Loaded, std::string>(Loaded{"[3]", true});
+      },
       [](std::string_view v) { return !v.empty() && v.front() == '['; });
   ASSERT_TRUE(fixed);
   EXPECT_EQ(*fixed, "[3]");
   EXPECT_EQ(results.WithLabels({"invalid"}).Value(), 1);
 
-  auto failed = cache.GetOrLoad<std::string>("np:test:none", 60s, [] {
-    return Expected<Loaded, std::string>(Unexpected{std::string("db down")});
-  });
+  auto failed = cache.GetOrLoad<std::string>(
+      "np:test:none", 60s, [] { return Expected<Loaded, std::string>(Unexpected{std::string("db down")}); });
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error(), "db down");
 }
@@ -133,7 +135,9 @@ TEST(CacheAside, RedisDownFallsBackToLoader) {
   metrics::Registry reg;
   auto& results = reg.AddCounter("cache_total", "c", {"result"});
   CacheAside cache(redis, results);
-  auto v = cache.GetOrLoad<std::string>("k", 60s, [] { return Expected<Loaded, std::string>(Loaded{"[9]", true}); });
+  auto v = cache.GetOrLoad<std::string>("k", 60s, [] {
+    return Expected<Loaded, std::string>(Loaded{"[9]", true});
+  });
   ASSERT_TRUE(v);
   EXPECT_EQ(*v, "[9]");
   EXPECT_EQ(results.WithLabels({"error"}).Value(), 1);

@@ -32,7 +32,8 @@ void Env::LoadDotEnv(const std::string& path) {
     if (eq == std::string_view::npos) continue;
     auto key = Trim(text.substr(0, eq));
     auto value = Trim(text.substr(eq + 1));
-    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front()) {
       value = value.substr(1, value.size() - 2);
     }
     dotenv_.emplace(std::string(key), std::string(value));

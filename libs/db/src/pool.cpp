@@ -40,13 +40,13 @@ const char* KindName(DbError::Kind kind) {
 
 std::string BuildConnInfo(const PoolOptions& o) {
   const auto connect_seconds = std::max<long long>(1, (o.connect_timeout.count() + 999) / 1000);
-  std::string info = "host=" + Quote(o.host) + " port=" + std::to_string(o.port) + " dbname=" + Quote(o.dbname) +
-                     " user=" + Quote(o.user) + " password=" + Quote(o.password) +
-                     " connect_timeout=" + std::to_string(connect_seconds) +
-                     " application_name=" + Quote(o.application_name) +
-                     " keepalives=1 keepalives_idle=30 keepalives_interval=10 keepalives_count=3" +
-                     " options=" + Quote("-c statement_timeout=" + std::to_string(o.statement_timeout.count()) +
-                                         " -c TimeZone=UTC");
+  std::string info =
+      "host=" + Quote(o.host) + " port=" + std::to_string(o.port) + " dbname=" + Quote(o.dbname) +
+      " user=" + Quote(o.user) + " password=" + Quote(o.password) +
+      " connect_timeout=" + std::to_string(connect_seconds) +
+      " application_name=" + Quote(o.application_name) +
+      " keepalives=1 keepalives_idle=30 keepalives_interval=10 keepalives_count=3" + " options=" +
+      Quote("-c statement_timeout=" + std::to_string(o.statement_timeout.count()) + " -c TimeZone=UTC");
   return info;
 }
 
@@ -81,10 +81,10 @@ Expected<Pool::Lease, DbError> Pool::Acquire() {
                                 [this] { return !idle_.empty() || open_ < options_.size; });
   --waiting_;
   if (!got) {
-    return Unexpected{DbError{DbError::Kind::kPoolExhausted, "no database connection free within " +
-                                                                 std::to_string(options_.acquire_timeout.count()) +
-                                                                 " ms",
-                              {}}};
+    return Unexpected{DbError{
+        DbError::Kind::kPoolExhausted,
+        "no database connection free within " + std::to_string(options_.acquire_timeout.count()) + " ms",
+        {}}};
   }
   if (!idle_.empty()) {
     auto conn = std::move(idle_.back());
@@ -93,7 +93,8 @@ Expected<Pool::Lease, DbError> Pool::Acquire() {
     return Lease{std::move(conn), true};
   }
   if (std::chrono::steady_clock::now() - last_connect_failure_ < options_.reconnect_backoff) {
-    return Unexpected{DbError{DbError::Kind::kUnavailable, "database unavailable: " + last_connect_error_, {}}};
+    return Unexpected{
+        DbError{DbError::Kind::kUnavailable, "database unavailable: " + last_connect_error_, {}}};
   }
   ++open_;
   ++in_use_;
@@ -109,7 +110,8 @@ Expected<Pool::Lease, DbError> Pool::Acquire() {
     last_connect_error_ = e.what();
     while (!last_connect_error_.empty() && last_connect_error_.back() == '\n') last_connect_error_.pop_back();
     cv_.notify_one();
-    return Unexpected{DbError{DbError::Kind::kUnavailable, "database unavailable: " + last_connect_error_, {}}};
+    return Unexpected{
+        DbError{DbError::Kind::kUnavailable, "database unavailable: " + last_connect_error_, {}}};
   }
 }
 
@@ -137,7 +139,7 @@ Expected<void, DbError> Pool::RunErased(const std::function<void(pqxx::connectio
       error = DbError{DbError::Kind::kUnavailable, e.what(), {}};
     } catch (const pqxx::sql_error& e) {
       broken = BrokenState(e.sqlstate());
-      const auto kind = broken                        ? DbError::Kind::kUnavailable
+      const auto kind = broken                    ? DbError::Kind::kUnavailable
                         : e.sqlstate() == "57014" ? DbError::Kind::kTimeout  // statement_timeout
                                                   : DbError::Kind::kQuery;
       error = DbError{kind, e.what(), e.sqlstate()};

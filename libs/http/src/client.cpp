@@ -26,25 +26,27 @@ Expected<Response, std::string> Fetch(const std::string& host, std::uint16_t por
 
   // Async ops under one io_context run give every step the same overall deadline.
   stream.expires_after(timeout);
-  resolver.async_resolve(host, std::to_string(port), [&](beast::error_code ec, tcp::resolver::results_type r) {
-    if (ec) {
-      result_ec = ec;
-      return;
-    }
-    stream.async_connect(r, [&](beast::error_code ec2, const tcp::endpoint&) {
-      if (ec2) {
-        result_ec = ec2;
-        return;
-      }
-      bhttp::async_write(stream, request, [&](beast::error_code ec3, std::size_t) {
-        if (ec3) {
-          result_ec = ec3;
+  resolver.async_resolve(
+      host, std::to_string(port), [&](beast::error_code ec, tcp::resolver::results_type r) {
+        if (ec) {
+          result_ec = ec;
           return;
         }
-        bhttp::async_read(stream, buffer, response, [&](beast::error_code ec4, std::size_t) { result_ec = ec4; });
+        stream.async_connect(r, [&](beast::error_code ec2, const tcp::endpoint&) {
+          if (ec2) {
+            result_ec = ec2;
+            return;
+          }
+          bhttp::async_write(stream, request, [&](beast::error_code ec3, std::size_t) {
+            if (ec3) {
+              result_ec = ec3;
+              return;
+            }
+            bhttp::async_read(stream, buffer, response,
+                              [&](beast::error_code ec4, std::size_t) { result_ec = ec4; });
+          });
+        });
       });
-    });
-  });
   ioc.run_for(timeout + std::chrono::milliseconds(100));
   if (!ioc.stopped()) return Unexpected{std::string("timeout")};
   if (result_ec) return Unexpected{result_ec.message()};

@@ -64,9 +64,9 @@ Middleware RequestMetrics(metrics::Registry& registry) {
 Middleware Cors(CorsOptions options) {
   return [options = std::move(options)](const Request& req, RequestContext&, const Next& next) {
     const auto origin = req[bhttp::field::origin];
-    const bool listed =
-        !origin.empty() && std::find(options.allowed_origins.begin(), options.allowed_origins.end(), origin) !=
-                               options.allowed_origins.end();
+    const bool listed = !origin.empty() &&
+                        std::find(options.allowed_origins.begin(), options.allowed_origins.end(), origin) !=
+                            options.allowed_origins.end();
     const bool wildcard = !origin.empty() && !listed &&
                           std::find(options.allowed_origins.begin(), options.allowed_origins.end(), "*") !=
                               options.allowed_origins.end();

@@ -1,5 +1,6 @@
 #include "nationpulse/http/server.hpp"
 
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
@@ -7,8 +8,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
-
-#include <atomic>
 #include <condition_variable>
 #include <list>
 #include <mutex>
@@ -53,6 +52,22 @@ Response RunChain(const std::vector<Middleware>& chain, const Router::Match& mat
     return route_chain(0);
   };
   return global(0);
+}
+
+/// The server-wide chain around an answer the server itself decided (overload, body too large),
+/// so such answers still carry CORS headers and appear in logs and metrics.
+Response RunChainAround(const std::vector<Middleware>& chain, Response fixed, const Request& req,
+                        RequestContext& ctx) {
+  try {
+    std::function<Response(std::size_t)> step = [&](std::size_t i) -> Response {
+      if (i < chain.size()) return chain[i](req, ctx, [&, i] { return step(i + 1); });
+      return fixed;
+    };
+    return step(0);
+  } catch (const std::exception& e) {
+    log::Error("middleware failed", {{"path", ctx.path}, {"error", e.what()}});
+  }
+  return fixed;
 }
 
 Response SafeRunChain(const std::vector<Middleware>& chain, const Router::Match& match, const Request& req,
@@ -138,8 +153,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(server_.options_.body_limit);
     // The deadline covers the whole head, so a client trickling bytes (slow loris) is cut off.
     stream_.expires_after(first_ ? server_.options_.read_header_timeout : server_.options_.idle_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -148,19 +164,31 @@ class Session : public std::enable_shared_from_this<Session> {
     busy_ = true;
     if (parser_->is_done()) return Dispatch();
     stream_.expires_after(server_.options_.read_body_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code e, std::size_t) {
-      if (e) return self->HandleReadError(e);
-      self->Dispatch();
-    });
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code e, std::size_t) {
+                        if (e) return self->HandleReadError(e);
+                        self->Dispatch();
+                      });
   }
 
   void HandleReadError(beast::error_code ec) {
     if (ec == bhttp::error::header_limit) {
       return WriteError(Status::request_header_fields_too_large, "request header fields too large");
     }
-    if (ec == bhttp::error::body_limit) return WriteError(Status::payload_too_large, "request body too large");
-    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
-        ec == net::error::connection_reset || ec == net::error::eof) {
+    if (ec == bhttp::error::body_limit) {
+      // The head is complete here, so the answer can pass the chain like any other.
+      Request head(parser_->get().base());
+      RequestContext ctx;
+      ctx.remote_address = remote_;
+      if (auto url = boost::urls::parse_origin_form(head.target())) ctx.path = url->path();
+      auto res = RunChainAround(server_.chain_,
+                                JsonError(Status::payload_too_large, "request body too large"), head, ctx);
+      res.keep_alive(false);
+      busy_ = true;
+      return Write(std::move(res), false);
+    }
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted || ec == net::error::connection_reset || ec == net::error::eof) {
       return Close();
     }
     if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
@@ -196,17 +224,20 @@ class Session : public std::enable_shared_from_this<Session> {
       auto res = SafeRunChain(server_.chain_, match, *req, *ctx);
       return Finish(std::move(res), keep_alive, head);
     }
-    const bool posted = server_.workers_.TryPost([self = shared_from_this(), req, ctx, match, keep_alive, head] {
-      auto res = SafeRunChain(self->server_.chain_, match, *req, *ctx);
-      net::post(self->stream_.get_executor(), [self, res = std::move(res), keep_alive, head]() mutable {
-        self->Finish(std::move(res), keep_alive, head);
-      });
-    });
+    const bool posted =
+        server_.workers_.TryPost([self = shared_from_this(), req, ctx, match, keep_alive, head] {
+          auto res = SafeRunChain(self->server_.chain_, match, *req, *ctx);
+          net::post(self->stream_.get_executor(), [self, res = std::move(res), keep_alive, head]() mutable {
+            self->Finish(std::move(res), keep_alive, head);
+          });
+        });
     if (!posted) {
       server_.rejected_.fetch_add(1, std::memory_order_relaxed);
-      auto res = JsonError(Status::service_unavailable, "server busy, try again");
-      res.set(bhttp::field::retry_after, "1");
-      Finish(std::move(res), keep_alive, head);
+      if (server_.options_.on_overload) server_.options_.on_overload();
+      auto busy = JsonError(Status::service_unavailable, "server busy, try again");
+      busy.set(bhttp::field::retry_after, "1");
+      // Only the server-wide chain runs (it must not block); route steps such as auth are skipped.
+      Finish(RunChainAround(server_.chain_, std::move(busy), *req, *ctx), keep_alive, head);
     }
   }
 
@@ -228,14 +259,16 @@ class Session : public std::enable_shared_from_this<Session> {
     if (head) {
       // The head-only serializer keeps our Content-Length while sending no body.
       auto sr = std::make_shared<bhttp::response_serializer<bhttp::string_body>>(*shared);
-      bhttp::async_write_header(stream_, *sr, [self = shared_from_this(), shared, sr](beast::error_code ec, std::size_t) {
-        self->AfterWrite(ec, shared->keep_alive());
-      });
+      bhttp::async_write_header(stream_, *sr,
+                                [self = shared_from_this(), shared, sr](beast::error_code ec, std::size_t) {
+                                  self->AfterWrite(ec, shared->keep_alive());
+                                });
       return;
     }
-    bhttp::async_write(stream_, *shared, [self = shared_from_this(), shared](beast::error_code ec, std::size_t) {
-      self->AfterWrite(ec, shared->keep_alive());
-    });
+    bhttp::async_write(stream_, *shared,
+                       [self = shared_from_this(), shared](beast::error_code ec, std::size_t) {
+                         self->AfterWrite(ec, shared->keep_alive());
+                       });
   }
 
   void AfterWrite(beast::error_code ec, bool keep_alive) {

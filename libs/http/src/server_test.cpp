@@ -41,14 +41,15 @@ Router TestRouter() {
   r.Add(Verb::get, "/hello", [](const Request&, RequestContext& ctx) {
     return JsonSuccess("\"" + ctx.QueryParam("name").value_or("world") + "\"");
   });
-  r.Add(Verb::get, "/inline", [](const Request&, RequestContext&) { return JsonSuccess("1"); },
-        InlineRoute());
+  r.Add(
+      Verb::get, "/inline", [](const Request&, RequestContext&) { return JsonSuccess("1"); }, InlineRoute());
   r.Add(Verb::post, "/echo", [](const Request& req, RequestContext&) {
     Response res{Status::ok, 11};
     res.body() = req.body();
     return res;
   });
-  r.Add(Verb::get, "/throw", [](const Request&, RequestContext&) -> Response { throw std::runtime_error("x"); });
+  r.Add(Verb::get, "/throw",
+        [](const Request&, RequestContext&) -> Response { throw std::runtime_error("x"); });
   return r;
 }
 
@@ -159,11 +160,17 @@ TEST(Server, OversizedHeaderGets431) {
   EXPECT_NE(text.find("\"isSuccess\":false"), std::string::npos);
 }
 
-TEST(Server, OversizedBodyGets413) {
-  Server server(TestOptions(), TestRouter(), {});
+TEST(Server, OversizedBodyGets413ThroughTheChain) {
+  Middleware tag = [](const Request&, RequestContext& ctx, const Next& next) {
+    auto res = next();
+    res.set("X-Path", ctx.path);
+    return res;
+  };
+  Server server(TestOptions(), TestRouter(), {tag});
   server.Start();
   auto res = Get(server.port(), "/echo", Verb::post, std::string(5000, 'b'));
   EXPECT_EQ(res.result(), Status::payload_too_large);
+  EXPECT_EQ(res["X-Path"], "/echo");
 }
 
 TEST(Server, SlowLorisIsCutOffByReadHeaderTimeout) {
@@ -193,10 +200,12 @@ TEST(Server, KeepAliveServesSeveralRequestsOnOneConnection) {
   Server server(TestOptions(), TestRouter(), {});
   server.Start();
   RawClient c(server.port());
-  c.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /inline HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  c.Send(
+      "GET /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /inline HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   const auto text = c.ReadAll();
   std::size_t count = 0;
-  for (auto pos = text.find("HTTP/1.1 200"); pos != std::string::npos; pos = text.find("HTTP/1.1 200", pos + 1)) {
+  for (auto pos = text.find("HTTP/1.1 200"); pos != std::string::npos;
+       pos = text.find("HTTP/1.1 200", pos + 1)) {
     ++count;
   }
   EXPECT_EQ(count, 2u) << text;
@@ -206,6 +215,8 @@ TEST(Server, FullWorkerPoolAnswers503Quickly) {
   auto opts = TestOptions();
   opts.worker_threads = 1;
   opts.worker_queue = 1;
+  std::atomic<int> overloads{0};
+  opts.on_overload = [&] { ++overloads; };
   std::promise<void> release;
   auto gate = release.get_future().share();
   std::atomic<int> entered{0};
@@ -215,7 +226,13 @@ TEST(Server, FullWorkerPoolAnswers503Quickly) {
     gate.wait();
     return JsonSuccess("1");
   });
-  Server server(opts, std::move(r), {});
+  // The server-wide chain still wraps the 503, e.g. so CORS headers reach the browser.
+  Middleware tag = [](const Request&, RequestContext&, const Next& next) {
+    auto res = next();
+    res.set("X-Chain", "yes");
+    return res;
+  };
+  Server server(opts, std::move(r), {tag});
   server.Start();
   auto first = std::async(std::launch::async, [&] { return Get(server.port(), "/slow"); });
   while (entered.load() == 0) std::this_thread::sleep_for(5ms);
@@ -226,7 +243,9 @@ TEST(Server, FullWorkerPoolAnswers503Quickly) {
   EXPECT_EQ(third.result(), Status::service_unavailable);
   EXPECT_EQ(third[bhttp::field::retry_after], "1");
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
+  EXPECT_EQ(third["X-Chain"], "yes");
   EXPECT_EQ(server.rejected_overload(), 1u);
+  EXPECT_EQ(overloads.load(), 1);
   release.set_value();
   EXPECT_EQ(first.get().result(), Status::ok);
   EXPECT_EQ(second.get().result(), Status::ok);

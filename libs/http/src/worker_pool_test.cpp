@@ -25,7 +25,7 @@ TEST(WorkerPool, RefusesWhenQueueIsFull) {
     started.set_value();
     gate.wait();
   }));
-  started.get_future().wait();  // the only thread is busy now
+  started.get_future().wait();        // the only thread is busy now
   EXPECT_TRUE(pool.TryPost([] {}));   // fills the queue
   EXPECT_FALSE(pool.TryPost([] {}));  // refused, not queued without bound
   release.set_value();

@@ -7,6 +7,12 @@
 namespace nationpulse::log {
 namespace {
 
+// Each test points the logger at its own stream; put it back on stdout before the stream dies.
+class LogTest : public ::testing::Test {
+ protected:
+  void TearDown() override { Init("test", Level::kInfo); }
+};
+
 std::vector<nlohmann::json> Lines(const std::string& text) {
   std::vector<nlohmann::json> out;
   std::istringstream in(text);
@@ -15,7 +21,7 @@ std::vector<nlohmann::json> Lines(const std::string& text) {
   return out;
 }
 
-TEST(Log, OneJsonObjectPerLineWithStandardKeys) {
+TEST_F(LogTest, OneJsonObjectPerLineWithStandardKeys) {
   std::ostringstream out;
   InitForTest("bff", Level::kInfo, out);
   Info("request completed", {{"path", "/api/x"}, {"status", 404}, {"latency", 0.0012}});
@@ -34,7 +40,7 @@ TEST(Log, OneJsonObjectPerLineWithStandardKeys) {
   EXPECT_EQ(lines[1]["msg"], "quote \" and\nnewline");
 }
 
-TEST(Log, LevelFilters) {
+TEST_F(LogTest, LevelFilters) {
   std::ostringstream out;
   InitForTest("bff", Level::kWarn, out);
   Info("hidden");
@@ -47,7 +53,7 @@ TEST(Log, LevelFilters) {
   EXPECT_EQ(lines[0]["msg"], "shown");
 }
 
-TEST(Log, InvalidUtf8DoesNotBreakTheLine) {
+TEST_F(LogTest, InvalidUtf8DoesNotBreakTheLine) {
   std::ostringstream out;
   InitForTest("bff", Level::kInfo, out);
   Info("x", {{"ua", std::string("bad\xff")}});

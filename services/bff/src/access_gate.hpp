@@ -11,7 +11,8 @@ namespace nationpulse::bff {
 class AccessGate {
  public:
   virtual ~AccessGate() = default;
-  virtual std::optional<http::Response> Check(const http::Request& request, http::RequestContext& context) = 0;
+  virtual std::optional<http::Response> Check(const http::Request& request,
+                                              http::RequestContext& context) = 0;
 };
 
 /// Refuses everything with the contract's 401. Used until sign-in exists, so protected routes

@@ -24,9 +24,11 @@ struct App::Impl {
         redis(settings.redis),
         cache_results(registry.AddCounter(
             "nationpulse_bff_cache_requests_total",
-            "Cache-aside lookups by result (error = Redis failed and Postgres answered instead).", {"result"})),
-        cache(redis, cache_results),
-        read_api(pool, cache, *gate, ReadApi::Options{settings.cache_ttl, {}}) {}
+            "Cache-aside lookups by result (error = Redis failed and Postgres answered instead).",
+            {"result"})),
+        local_cache(settings.local_cache_ttl, settings.local_cache_entries),
+        cache(redis, cache_results, &local_cache),
+        read_api(pool, cache, *gate, ReadApi::Options{settings.cache_ttl, settings.cache_enabled, {}}) {}
 
   http::Router BuildRouter();
   void RegisterPoolMetrics();
@@ -37,6 +39,7 @@ struct App::Impl {
   db::Pool pool;
   cache::Redis redis;
   metrics::Family<metrics::Counter>& cache_results;
+  cache::LocalCache local_cache;
   cache::CacheAside cache;
   ReadApi read_api;
   std::unique_ptr<http::Server> server;
@@ -48,18 +51,20 @@ http::Router App::Impl::BuildRouter() {
 
   // Liveness: the process answers; no dependency is consulted (a dead Postgres must not make
   // an orchestrator restart a healthy BFF).
-  router.Add(http::Verb::get, "/livez",
-             [](const Request&, RequestContext&) { return http::JsonSuccess(R"({"status":"ok"})"); },
-             http::InlineRoute());
-  // Readiness: Postgres and Redis reachable within their timeouts.
+  router.Add(
+      http::Verb::get, "/livez",
+      [](const Request&, RequestContext&) { return http::JsonSuccess(R"({"status":"ok"})"); },
+      http::InlineRoute());
+  // Readiness: Postgres reachable. Redis is reported but does not make the BFF unready: the
+  // cache is an optimisation and reads fall back to Postgres (design notes, "Concurrency").
   router.Add(http::Verb::get, "/readyz", [this](const Request&, RequestContext&) {
     auto pg = pool.Ping();
     auto rd = redis.Ping();
     std::string data = R"({"postgres":")" + std::string(pg ? "ok" : "down") + R"(","redis":")" +
-                       std::string(rd ? "ok" : "down") + "\"}";
-    if (pg && rd) return http::JsonSuccess(data);
+                       std::string(rd ? "ok" : "degraded") + "\"}";
+    if (pg) return http::JsonSuccess(data);
     auto res = http::JsonError(Status::service_unavailable, "not ready");
-    res.body() = http::EnvelopeBody(false, data, "not ready");
+    res.body() = http::EnvelopeBody(false, data, "not ready: postgres unavailable");
     return res;
   });
   http::RouteOptions metrics_opts = http::InlineRoute();
@@ -82,10 +87,9 @@ void App::Impl::RegisterPoolMetrics() {
   auto& redis_conns = registry.AddGauge("nationpulse_bff_redis_pool_connections",
                                         "Redis pool connections by state.", {"state"});
   auto& http_conns = registry.AddGauge("nationpulse_bff_http_open_connections", "Open HTTP connections.");
-  auto& queue = registry.AddGauge("nationpulse_bff_http_worker_queue_depth", "Requests waiting for a worker.");
-  auto& rejected = registry.AddGauge("nationpulse_bff_http_overload_rejections",
-                                     "Requests refused with 503 because the worker queue was full (since start).");
-  registry.OnCollect([this, &db_conns, &redis_conns, &http_conns, &queue, &rejected] {
+  auto& queue =
+      registry.AddGauge("nationpulse_bff_http_worker_queue_depth", "Requests waiting for a worker.");
+  registry.OnCollect([this, &db_conns, &redis_conns, &http_conns, &queue] {
     const auto db = pool.stats();
     db_conns.WithLabels({"open"}).Set(static_cast<double>(db.open));
     db_conns.WithLabels({"in_use"}).Set(static_cast<double>(db.in_use));
@@ -97,7 +101,6 @@ void App::Impl::RegisterPoolMetrics() {
     if (server) {
       http_conns.WithLabels({}).Set(static_cast<double>(server->open_connections()));
       queue.WithLabels({}).Set(static_cast<double>(server->worker_queue_depth()));
-      rejected.WithLabels({}).Set(static_cast<double>(server->rejected_overload()));
     }
   });
 }
@@ -105,10 +108,16 @@ void App::Impl::RegisterPoolMetrics() {
 App::App(Settings settings, std::unique_ptr<AccessGate> gate)
     : impl_(std::make_unique<Impl>(std::move(settings), std::move(gate))) {
   impl_->RegisterPoolMetrics();
+  auto& overload = impl_->registry
+                       .AddCounter("nationpulse_bff_http_overload_rejections_total",
+                                   "Requests refused with 503 because the worker queue was full.")
+                       .WithLabels({});
+  impl_->settings.http.on_overload = [&overload] { overload.Inc(); };
   // Order of rest-api.md §3: (recovery is built into the server) logging, metrics, CORS.
   std::vector<http::Middleware> chain{http::AccessLog(), http::RequestMetrics(impl_->registry),
                                       http::Cors({impl_->settings.cors_allowed_origins})};
-  impl_->server = std::make_unique<http::Server>(impl_->settings.http, impl_->BuildRouter(), std::move(chain));
+  impl_->server =
+      std::make_unique<http::Server>(impl_->settings.http, impl_->BuildRouter(), std::move(chain));
 }
 
 App::~App() { Stop(); }

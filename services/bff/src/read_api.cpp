@@ -1,8 +1,7 @@
 #include "read_api.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <ctime>
+#include <nlohmann/json.hpp>
 
 #include "nationpulse/http/json_response.hpp"
 #include "nationpulse/log/log.hpp"
@@ -31,9 +30,8 @@ bool ReadApi::ValidCountryCode(std::string_view code) {
 }
 
 http::Response DbErrorResponse(const db::DbError& error) {
-  log::Warn("database call failed", {{"kind", db::KindName(error.kind)},
-                                     {"sqlstate", error.sqlstate},
-                                     {"error", error.message}});
+  log::Warn("database call failed",
+            {{"kind", db::KindName(error.kind)}, {"sqlstate", error.sqlstate}, {"error", error.message}});
   switch (error.kind) {
     case db::DbError::Kind::kUnavailable:
     case db::DbError::Kind::kPoolExhausted: {
@@ -41,8 +39,11 @@ http::Response DbErrorResponse(const db::DbError& error) {
       res.set(http::bhttp::field::retry_after, "2");
       return res;
     }
-    case db::DbError::Kind::kTimeout:
-      return http::JsonError(Status::service_unavailable, "database query timed out, try again later");
+    case db::DbError::Kind::kTimeout: {
+      auto res = http::JsonError(Status::service_unavailable, "database query timed out, try again later");
+      res.set(http::bhttp::field::retry_after, "2");
+      return res;
+    }
     case db::DbError::Kind::kQuery:
       break;
   }
@@ -56,19 +57,24 @@ ReadApi::ReadApi(db::Pool& pool, cache::CacheAside& cache, AccessGate& gate, Opt
 
 Response ReadApi::Serve(const std::string& cache_key, const std::string& sql, const RowShape& shape,
                         const std::vector<std::string>& params) {
+  auto load = [&]() -> Expected<cache::Loaded, db::DbError> {
+    auto rows = pool_.Run([&](pqxx::connection& c) {
+      pqxx::nontransaction tx(c);
+      return params.empty()       ? tx.exec(sql)
+             : params.size() == 1 ? tx.exec_params(sql, params[0])
+                                  : tx.exec_params(sql, params[0], params[1]);
+    });
+    if (!rows) return Unexpected{rows.error()};
+    // Empty results are not cached (contract §8.10/8.11), so new data shows up at once.
+    return cache::Loaded{RowsToJson(*rows, shape), !rows->empty()};
+  };
+  if (!options_.use_cache) {
+    auto direct = load();
+    if (!direct) return DbErrorResponse(direct.error());
+    return http::JsonSuccess(direct->value);
+  }
   auto json = cache_.GetOrLoad<db::DbError>(
-      cache_key, options_.cache_ttl,
-      [&]() -> Expected<cache::Loaded, db::DbError> {
-        auto rows = pool_.Run([&](pqxx::connection& c) {
-          pqxx::nontransaction tx(c);
-          return params.empty()      ? tx.exec(sql)
-                 : params.size() == 1 ? tx.exec_params(sql, params[0])
-                                      : tx.exec_params(sql, params[0], params[1]);
-        });
-        if (!rows) return Unexpected{rows.error()};
-        // Empty results are not cached (contract §8.10/8.11), so new data shows up at once.
-        return cache::Loaded{RowsToJson(*rows, shape), !rows->empty()};
-      },
+      cache_key, options_.cache_ttl, load,
       // A cached value must be a JSON array; anything else (another writer, corruption) is a miss.
       [](std::string_view v) { return !v.empty() && v.front() == '[' && nlohmann::json::accept(v); });
   if (!json) return DbErrorResponse(json.error());
@@ -99,7 +105,8 @@ void ReadApi::Register(http::Router& router) {
   });
   router.Add(Verb::get, "/api/dashboard/health", [this](const Request&, RequestContext&) {
     // One key for read and write (the original wrote dashboard:healthdata, D-17).
-    return Serve("dashboard:health", "SELECT * FROM get_healthstatus_dashboard()", DashboardHealthShape(), {});
+    return Serve("dashboard:health", "SELECT * FROM get_healthstatus_dashboard()", DashboardHealthShape(),
+                 {});
   });
   router.Add(Verb::get, "/api/dashboard/gdp", [this](const Request&, RequestContext&) {
     const int year = options_.current_year() - 1;
@@ -117,12 +124,15 @@ void ReadApi::Register(http::Router& router) {
   };
   // Cache keys are the original's (rest-api.md §10), so a Go BFF sharing the Redis stays coherent.
   const CountryRouteSpec specs[] = {
-      {"/api/population/country", "population:", "", "SELECT * FROM getpopulationofcountry($1)", PopulationShape()},
+      {"/api/population/country", "population:", "", "SELECT * FROM getpopulationofcountry($1)",
+       PopulationShape()},
       {"/api/health/country", "health:", "", "SELECT * FROM gethealthcasesbycountry($1)", HealthShape()},
       {"/api/economy/governmentdata/country", "economy:", ":government",
        "SELECT * FROM geteconomygovenmentbycountry($1)", EconomyShape()},
-      {"/api/economy/gdp/country", "economy:", "GDP", "SELECT * FROM geteconomygdpbycountry($1)", EconomyShape()},
-      {"/api/growth/gdp/country", "growth:", ":GDP", "SELECT * FROM getgrowthgdpofcountry($1)", EconomyShape()},
+      {"/api/economy/gdp/country", "economy:", "GDP", "SELECT * FROM geteconomygdpbycountry($1)",
+       EconomyShape()},
+      {"/api/growth/gdp/country", "growth:", ":GDP", "SELECT * FROM getgrowthgdpofcountry($1)",
+       EconomyShape()},
       {"/api/growth/population/country", "growth:", ":population", "SELECT * FROM getgrowthpopnbycountry($1)",
        EconomyShape()},
   };

@@ -18,6 +18,8 @@ class ReadApi {
  public:
   struct Options {
     std::chrono::seconds cache_ttl{900};
+    /// false: every read goes to Postgres (benchmarks, debugging a suspected stale cache).
+    bool use_cache = true;
     /// Current calendar year (server clock); injectable for tests.
     std::function<int()> current_year;
   };

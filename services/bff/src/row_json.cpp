@@ -97,8 +97,8 @@ std::string PgTimestampToRfc3339(std::string_view text) {
 
 std::string RowsToJson(const pqxx::result& rows, const RowShape& shape) {
   if (!rows.empty() && static_cast<std::size_t>(rows.columns()) != shape.columns.size()) {
-    throw std::runtime_error("result has " + std::to_string(rows.columns()) + " columns, contract shape has " +
-                             std::to_string(shape.columns.size()));
+    throw std::runtime_error("result has " + std::to_string(rows.columns()) +
+                             " columns, contract shape has " + std::to_string(shape.columns.size()));
   }
   std::string out;
   out.reserve(rows.size() * 192 + 2);

@@ -54,6 +54,10 @@ Settings LoadSettings(config::Env& env) {
   s.redis.command_timeout = env.Duration("REDIS_TIMEOUT", 300ms);
 
   s.cache_ttl = std::chrono::duration_cast<std::chrono::seconds>(env.Duration("CACHE_TTL", 15min));
+  s.cache_enabled = env.Bool("CACHE_ENABLED", true);
+  s.local_cache_ttl = env.Duration("CACHE_LOCAL_TTL", 5s);
+  s.local_cache_entries =
+      static_cast<std::size_t>(env.Int("CACHE_LOCAL_MAX_ENTRIES", 10'000, 16, 10'000'000));
   s.cors_allowed_origins = env.List("CORS_ALLOWED_ORIGINS", "http://localhost:5173,http://localhost:3000");
   try {
     s.log_level = log::ParseLevel(env.String("LOG_LEVEL", "info"));

@@ -18,6 +18,9 @@ struct Settings {
   db::PoolOptions postgres;
   cache::RedisOptions redis;
   std::chrono::seconds cache_ttl{900};
+  bool cache_enabled = true;
+  std::chrono::milliseconds local_cache_ttl{5000};
+  std::size_t local_cache_entries = 10'000;
   std::vector<std::string> cors_allowed_origins;
   log::Level log_level = log::Level::kInfo;
 };

@@ -17,7 +17,8 @@ TEST(Settings, DefaultsMatchTheContract) {
   EXPECT_EQ(s.postgres.password, "postgres");
   EXPECT_EQ(s.redis.port, 6379);
   EXPECT_EQ(s.cache_ttl, 900s);
-  EXPECT_EQ(s.cors_allowed_origins, (std::vector<std::string>{"http://localhost:5173", "http://localhost:3000"}));
+  EXPECT_EQ(s.cors_allowed_origins,
+            (std::vector<std::string>{"http://localhost:5173", "http://localhost:3000"}));
 }
 
 TEST(Settings, ReadsOverridesAndBothPasswordNames) {

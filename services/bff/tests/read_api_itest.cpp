@@ -22,7 +22,9 @@ using nlohmann::json;
 
 class OpenGate final : public AccessGate {
  public:
-  std::optional<http::Response> Check(const http::Request&, http::RequestContext&) override { return std::nullopt; }
+  std::optional<http::Response> Check(const http::Request&, http::RequestContext&) override {
+    return std::nullopt;
+  }
 };
 
 Settings TestSettings() {
@@ -32,6 +34,7 @@ Settings TestSettings() {
   s.http.port = 0;
   s.http.io_threads = 1;
   s.http.worker_threads = 4;
+  s.local_cache_ttl = std::chrono::milliseconds(0);  // observe the Redis layer directly
   return s;
 }
 
@@ -47,10 +50,11 @@ class ReadApiTest : public ::testing::Test {
     redis_ = std::make_unique<cache::Redis>(settings_.redis);
     ASSERT_TRUE(redis_->Ping()) << "test Redis not reachable";
     // Each test starts with a cold cache for the keys it reads.
-    ASSERT_TRUE(redis_->Del({"population:USA", "health:USA", "economy:USA:government", "economy:USAGDP",
-                             "growth:USA:GDP", "growth:USA:population", "dashboard:health", "health:ZZT",
-                             "dashboard:population:" + std::to_string(CurrentUtcYear()),
-                             "dashboard:GDPdata:" + std::to_string(CurrentUtcYear() - 1), "population:NOPE"}));
+    ASSERT_TRUE(
+        redis_->Del({"population:USA", "health:USA", "economy:USA:government", "economy:USAGDP",
+                     "growth:USA:GDP", "growth:USA:population", "dashboard:health", "health:ZZT",
+                     "dashboard:population:" + std::to_string(CurrentUtcYear()),
+                     "dashboard:GDPdata:" + std::to_string(CurrentUtcYear() - 1), "population:NOPE"}));
     app_ = std::make_unique<App>(settings_, std::make_unique<OpenGate>());
     app_->Start();
   }
@@ -150,9 +154,8 @@ TEST_F(ReadApiTest, EconomyAndGrowthRowsHaveStringYear) {
     ASSERT_EQ(res.result(), http::Status::ok) << res.body();
     auto doc = Envelope(res);
     ASSERT_FALSE(doc["data"].empty());
-    ExpectKeyOrder(res.body(),
-                   {"id", "country_code", "country_name", "indicator_code", "indicator", "year", "value",
-                    "last_updated"});
+    ExpectKeyOrder(res.body(), {"id", "country_code", "country_name", "indicator_code", "indicator", "year",
+                                "value", "last_updated"});
     for (const auto& row : doc["data"]) {
       EXPECT_EQ(row.size(), 8u);
       EXPECT_TRUE(row["year"].is_string());
@@ -169,7 +172,8 @@ TEST_F(ReadApiTest, DashboardsHaveTheirOwnShapes) {
   ASSERT_EQ(pop.result(), http::Status::ok) << pop.body();
   auto pop_doc = Envelope(pop);
   ASSERT_EQ(pop_doc["data"].size(), 10u);
-  ExpectKeyOrder(pop.body(), {"country_code", "country_name", "indicator", "indicator_code", "year", "value"});
+  ExpectKeyOrder(pop.body(),
+                 {"country_code", "country_name", "indicator", "indicator_code", "year", "value"});
   EXPECT_EQ(pop_doc["data"][0]["country_code"], "USA");  // largest population of the seed
   EXPECT_TRUE(pop_doc["data"][0]["year"].is_number_integer());
   for (std::size_t i = 1; i < pop_doc["data"].size(); ++i) {
@@ -180,8 +184,8 @@ TEST_F(ReadApiTest, DashboardsHaveTheirOwnShapes) {
   ASSERT_EQ(health.result(), http::Status::ok);
   auto health_doc = Envelope(health);
   ASSERT_FALSE(health_doc["data"].empty());
-  ExpectKeyOrder(health.body(), {"country_code", "country_name", "indicator", "indicator_code", "year", "value",
-                                 "sex_name", "cause", "unitRange"});
+  ExpectKeyOrder(health.body(), {"country_code", "country_name", "indicator", "indicator_code", "year",
+                                 "value", "sex_name", "cause", "unitRange"});
   EXPECT_TRUE(health_doc["data"][0]["year"].is_number_integer());
 
   auto gdp = Get("/api/dashboard/gdp");
@@ -189,7 +193,8 @@ TEST_F(ReadApiTest, DashboardsHaveTheirOwnShapes) {
   auto gdp_doc = Envelope(gdp);
   ASSERT_EQ(gdp_doc["data"].size(), 10u);
   EXPECT_TRUE(gdp_doc["data"][0]["year"].is_string());
-  ExpectKeyOrder(gdp.body(), {"country_code", "country_name", "indicator", "indicator_code", "year", "value"});
+  ExpectKeyOrder(gdp.body(),
+                 {"country_code", "country_name", "indicator", "indicator_code", "year", "value"});
 }
 
 TEST_F(ReadApiTest, SecondReadIsACacheHitWithTheSameBody) {
@@ -212,7 +217,35 @@ TEST_F(ReadApiTest, SecondReadIsACacheHitWithTheSameBody) {
   auto metrics = Get("/metrics");
   EXPECT_NE(metrics.body().find("nationpulse_bff_cache_requests_total{result=\"hit\"} 1"), std::string::npos)
       << metrics.body();
-  EXPECT_NE(metrics.body().find("nationpulse_bff_cache_requests_total{result=\"invalid\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.body().find("nationpulse_bff_cache_requests_total{result=\"invalid\"} 1"),
+            std::string::npos);
+}
+
+TEST_F(ReadApiTest, LocalCacheAnswersHotKeysWithoutRedis) {
+  app_->Stop();
+  settings_.local_cache_ttl = 60s;
+  app_ = std::make_unique<App>(settings_, std::make_unique<OpenGate>());
+  app_->Start();
+  auto first = Get("/api/health/country?countryCode=USA");
+  ASSERT_TRUE(redis_->SetEx("health:USA", R"([{"planted":true}])", 60s));
+  auto second = Get("/api/health/country?countryCode=USA");
+  EXPECT_EQ(second.body(), first.body());  // served from process memory, Redis not consulted
+  auto metrics = Get("/metrics");
+  EXPECT_NE(metrics.body().find("nationpulse_bff_cache_requests_total{result=\"local_hit\"} 1"),
+            std::string::npos)
+      << metrics.body();
+}
+
+TEST_F(ReadApiTest, CacheCanBeTurnedOff) {
+  app_->Stop();
+  settings_.cache_enabled = false;
+  app_ = std::make_unique<App>(settings_, std::make_unique<OpenGate>());
+  app_->Start();
+  ASSERT_TRUE(redis_->SetEx("health:USA", R"([{"planted":true}])", 60s));
+  auto res = Get("/api/health/country?countryCode=USA");
+  ASSERT_EQ(res.result(), http::Status::ok);
+  EXPECT_EQ(res.body().find("planted"), std::string::npos);
+  EXPECT_NE(res.body().find("\"country_code\":\"USA\""), std::string::npos);
 }
 
 TEST_F(ReadApiTest, EmptyResultIsAnEmptyArrayAndNotCached) {
@@ -230,7 +263,8 @@ TEST_F(ReadApiTest, NullValueIsJsonNull) {
     pqxx::work tx(c);
     tx.exec("DELETE FROM htable WHERE country_code = 'ZZT'");
     tx.exec(
-        "INSERT INTO htable (country_code, country_name, indicator_code, indicator, sex_code, sex_name, cause, "
+        "INSERT INTO htable (country_code, country_name, indicator_code, indicator, sex_code, sex_name, "
+        "cause, "
         "unit_range, year, value) VALUES ('ZZT','Testland','LFEXP','Life expectancy','_T','Total','Not "
         "applicable','Years',2020,NULL)");
     tx.commit();
@@ -247,10 +281,10 @@ TEST_F(ReadApiTest, NullValueIsJsonNull) {
 }
 
 TEST_F(ReadApiTest, BadCountryCodeIs400WithEnvelope) {
-  for (const char* target : {"/api/health/country", "/api/health/country?countryCode=",
-                             "/api/health/country?countryCode=%25", "/api/health/country?countryCode=US_%25",
-                             "/api/population/country?countryCode=USA%27--",
-                             "/api/growth/gdp/country?countryCode=ABCDEFGHIJKLMN"}) {
+  for (const char* target :
+       {"/api/health/country", "/api/health/country?countryCode=", "/api/health/country?countryCode=%25",
+        "/api/health/country?countryCode=US_%25", "/api/population/country?countryCode=USA%27--",
+        "/api/growth/gdp/country?countryCode=ABCDEFGHIJKLMN"}) {
     SCOPED_TRACE(target);
     auto res = Get(target);
     EXPECT_EQ(res.result(), http::Status::bad_request);
@@ -266,7 +300,8 @@ TEST_F(ReadApiTest, UnknownRoutesAre404AndWrongMethods405) {
   EXPECT_EQ(nf.result(), http::Status::not_found);
   EXPECT_EQ(Envelope(nf)["error"], "404 page not found");
   EXPECT_EQ(Get("/nothing/here").result(), http::Status::not_found);
-  auto na = http::Fetch("127.0.0.1", app_->port(), http::Request{http::Verb::post, "/api/dashboard/gdp", 11}, 2s);
+  auto na =
+      http::Fetch("127.0.0.1", app_->port(), http::Request{http::Verb::post, "/api/dashboard/gdp", 11}, 2s);
   ASSERT_TRUE(na);
   EXPECT_EQ(na->result(), http::Status::method_not_allowed);
   EXPECT_EQ((*na)[http::bhttp::field::allow], "GET, HEAD");

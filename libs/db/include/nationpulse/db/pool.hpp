@@ -1,7 +1,5 @@
 #pragma once
 
-#include <pqxx/pqxx>
-
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -9,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 

@@ -1,92 +1,134 @@
 #pragma once
 
-#include <atomic>
-#include <cstdint>
+#include <algorithm>
 #include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+// Metrics are prometheus-cpp (the Debian 12 package prometheus-cpp-dev, library prometheus-cpp-core).
+// This header only forward-declares it; registry.cpp includes it.
+namespace prometheus {
+class Counter;
+class Gauge;
+class Histogram;
+class Registry;
+template <typename T>
+class Family;
+}  // namespace prometheus
+
 namespace nationpulse::metrics {
 
-/// Monotonic counter. Thread-safe; Inc() is lock-free.
+// Why a wrapper over prometheus-cpp rather than its API directly:
+//  * positional label values against label names fixed at registration
+//    (`WithLabels({"GET", "/livez", "200"})`), checked for count, instead of a name->value map per call;
+//  * a cheap WithLabels on the request hot path: a lookup in our own map, no allocation once a child exists;
+//  * Registry::OnCollect, so values such as pool sizes are copied into gauges right before a scrape;
+//  * errors prometheus-cpp accepts silently are thrown here: negative counter increments,
+//    the label "le" on a histogram, label names given twice;
+//  * HELP text is escaped here (prometheus-cpp 1.0.1 writes it raw, so a newline would break the output);
+//  * the short method names the code base uses (Inc/Dec) and deterministic output order.
+// Handles (Counter, Gauge, Histogram) and families live as long as their Registry, so a
+// reference taken once can be kept.
+
+/// Monotonic counter (handle to a prometheus::Counter). Thread-safe.
 class Counter {
  public:
+  using Impl = prometheus::Counter;
+  explicit Counter(Impl& impl) : impl_(&impl) {}
+  Counter(const Counter&) = delete;
+  Counter& operator=(const Counter&) = delete;
+
+  /// @throws std::invalid_argument when amount is negative or NaN (prometheus-cpp would ignore it).
   void Inc(double amount = 1.0);
-  double Value() const { return value_.load(std::memory_order_relaxed); }
+  double Value() const;
 
  private:
-  std::atomic<double> value_{0.0};
+  Impl* impl_;
 };
 
-/// Value that goes up and down. Thread-safe; lock-free.
+/// Value that goes up and down (handle to a prometheus::Gauge). Thread-safe.
 class Gauge {
  public:
-  void Set(double value) { value_.store(value, std::memory_order_relaxed); }
+  using Impl = prometheus::Gauge;
+  explicit Gauge(Impl& impl) : impl_(&impl) {}
+  Gauge(const Gauge&) = delete;
+  Gauge& operator=(const Gauge&) = delete;
+
+  void Set(double value);
   void Inc(double amount = 1.0);
-  void Dec(double amount = 1.0) { Inc(-amount); }
-  double Value() const { return value_.load(std::memory_order_relaxed); }
+  void Dec(double amount = 1.0);
+  double Value() const;
 
  private:
-  std::atomic<double> value_{0.0};
+  Impl* impl_;
 };
 
-/// Cumulative histogram over fixed upper bounds (+Inf is implicit). Thread-safe; lock-free.
+/// Cumulative histogram over the family's upper bounds, +Inf implicit; a value equal to a bound
+/// counts in that bound's bucket (handle to a prometheus::Histogram). Thread-safe.
 class Histogram {
  public:
-  explicit Histogram(std::vector<double> bounds);
+  using Impl = prometheus::Histogram;
+  explicit Histogram(Impl& impl) : impl_(&impl) {}
+  Histogram(const Histogram&) = delete;
+  Histogram& operator=(const Histogram&) = delete;
+
   void Observe(double value);
 
-  struct Snapshot {
-    std::vector<std::uint64_t> cumulative;  ///< one per bound, then +Inf
-    double sum = 0;
-    std::uint64_t count = 0;
-  };
-  Snapshot Take() const;
-  const std::vector<double>& bounds() const { return bounds_; }
-
  private:
-  std::vector<double> bounds_;
-  std::unique_ptr<std::atomic<std::uint64_t>[]> buckets_;  // non-cumulative, size bounds+1
-  std::atomic<double> sum_{0.0};
-  std::atomic<std::uint64_t> count_{0};
+  Impl* impl_;
 };
 
 /// The Prometheus client's default buckets (seconds).
 std::vector<double> DefaultBuckets();
 
-/// A metric name with fixed label names; one child per distinct label-value tuple.
-/// Children live as long as the registry, so a reference taken once can be kept.
+/// A metric name with fixed label names; one child per distinct tuple of label values.
 template <typename T>
 class Family {
  public:
+  Family(const Family&) = delete;
+  Family& operator=(const Family&) = delete;
+
+  /// Values are positional, in the order of the label names given at registration.
+  /// Returns the same object for the same values. Allocates only the first time a tuple is seen.
   /// @throws std::invalid_argument when the number of values differs from the label names.
   T& WithLabels(std::initializer_list<std::string_view> values);
   T& WithLabels(const std::vector<std::string>& values);
 
  private:
   friend class Registry;
-  Family(std::string name, std::string help, std::vector<std::string> label_names,
-         std::vector<double> bounds = {})
-      : name_(std::move(name)),
-        help_(std::move(help)),
-        label_names_(std::move(label_names)),
-        bounds_(std::move(bounds)) {}
+  using Impl = prometheus::Family<typename T::Impl>;
 
-  std::string name_;
-  std::string help_;
+  // Orders tuples of label values; transparent so a lookup needs no std::string copies.
+  struct ValuesLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                          [](std::string_view x, std::string_view y) { return x < y; });
+    }
+  };
+
+  Family(Impl& impl, std::vector<std::string> label_names, std::vector<double> bounds)
+      : impl_(&impl), label_names_(std::move(label_names)), bounds_(std::move(bounds)) {}
+  template <typename Values>
+  T& Child(const Values& values);
+
+  Impl* impl_;
   std::vector<std::string> label_names_;
-  std::vector<double> bounds_;
-  mutable std::mutex mutex_;
-  std::map<std::vector<std::string>, std::unique_ptr<T>> children_;
+  std::vector<double> bounds_;  // histograms only
+  mutable std::shared_mutex mutex_;
+  std::map<std::vector<std::string>, T, ValuesLess> children_;
 };
 
-/// Owns metric families and renders them in the Prometheus text exposition format 0.0.4.
-/// Written here because prometheus-cpp is not packaged for Debian 12 (docs/dependencies.md).
+/// Owns metric families (in a prometheus::Registry) and renders them in the Prometheus text
+/// exposition format 0.0.4 with prometheus::TextSerializer.
 ///
 ///   Registry reg;
 ///   auto& requests = reg.AddCounter("http_requests_total", "HTTP requests.", {"method", "path", "status"});
@@ -94,22 +136,36 @@ class Family {
 ///   std::string body = reg.Serialize();
 class Registry {
  public:
-  /// @throws std::invalid_argument for an invalid or duplicate name or label name.
+  Registry();
+  ~Registry();
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
+  /// @throws std::invalid_argument for an invalid or already registered metric name (of any type),
+  ///         or an invalid or repeated label name.
   Family<Counter>& AddCounter(const std::string& name, const std::string& help,
                               std::vector<std::string> label_names = {});
   Family<Gauge>& AddGauge(const std::string& name, const std::string& help,
                           std::vector<std::string> label_names = {});
+  /// @throws std::invalid_argument also for the label name "le" and bounds that are not strictly increasing.
   Family<Histogram>& AddHistogram(const std::string& name, const std::string& help,
                                   std::vector<std::string> label_names, std::vector<double> bounds);
 
   /// Runs before every Serialize(), e.g. to copy pool sizes into gauges.
   void OnCollect(std::function<void()> callback);
 
+  /// Runs the OnCollect callbacks, then serializes. Families appear in registration order, children
+  /// sorted by label values, labels sorted by name. A family without children is left out.
   std::string Serialize() const;
 
  private:
-  void CheckNames(const std::string& name, const std::vector<std::string>& label_names) const;
+  template <typename T>
+  Family<T>& Add(const std::string& name, const std::string& help, std::vector<std::string> label_names,
+                 std::vector<double> bounds);
+  template <typename T>
+  std::vector<std::unique_ptr<Family<T>>>& Families();
 
+  std::unique_ptr<prometheus::Registry> registry_;
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Family<Counter>>> counters_;
   std::vector<std::unique_ptr<Family<Gauge>>> gauges_;
@@ -117,10 +173,5 @@ class Registry {
   std::vector<std::string> order_;  // names in registration order, for stable output
   std::vector<std::function<void()>> collectors_;
 };
-
-/// Number text as Prometheus expects it: shortest round-trip, "+Inf", "-Inf", "NaN".
-std::string FormatValue(double value);
-/// Escapes a label value (backslash, double quote, newline).
-std::string EscapeLabelValue(std::string_view value);
 
 }  // namespace nationpulse::metrics
