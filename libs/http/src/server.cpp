@@ -224,6 +224,17 @@ class Session : public std::enable_shared_from_this<Session> {
       auto res = SafeRunChain(server_.chain_, match, *req, *ctx);
       return Finish(std::move(res), keep_alive, head);
     }
+    const auto& opts = match.route->options;
+    if (opts.fast_path && opts.middlewares.empty() && req->method() != Verb::options) {
+      std::optional<Response> quick;
+      try {
+        quick = opts.fast_path(*req, *ctx);
+      } catch (const std::exception& e) {
+        log::Error("fast path failed", {{"path", ctx->path}, {"error", e.what()}});
+      }
+      if (quick)
+        return Finish(RunChainAround(server_.chain_, std::move(*quick), *req, *ctx), keep_alive, head);
+    }
     const bool posted =
         server_.workers_.TryPost([self = shared_from_this(), req, ctx, match, keep_alive, head] {
           auto res = SafeRunChain(self->server_.chain_, match, *req, *ctx);

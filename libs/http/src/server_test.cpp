@@ -251,6 +251,40 @@ TEST(Server, FullWorkerPoolAnswers503Quickly) {
   EXPECT_EQ(second.get().result(), Status::ok);
 }
 
+TEST(Server, FastPathAnswersWithoutAWorkerAndStillRunsTheChain) {
+  auto opts = TestOptions();
+  opts.worker_threads = 1;
+  opts.worker_queue = 1;
+  std::atomic<int> handled{0};
+  Router r;
+  RouteOptions ro;
+  ro.fast_path = [](const Request&, RequestContext& ctx) -> std::optional<Response> {
+    if (ctx.QueryParam("hot")) return JsonSuccess("\"fast\"");
+    return std::nullopt;
+  };
+  r.Add(
+      Verb::get, "/data",
+      [&handled](const Request&, RequestContext&) {
+        ++handled;
+        return JsonSuccess("\"slow\"");
+      },
+      std::move(ro));
+  Middleware tag = [](const Request&, RequestContext&, const Next& next) {
+    auto res = next();
+    res.set("X-Chain", "yes");
+    return res;
+  };
+  Server server(opts, std::move(r), {tag});
+  server.Start();
+  auto fast = Get(server.port(), "/data?hot=1");
+  EXPECT_EQ(fast.body(), "{\"isSuccess\":true,\"data\":\"fast\",\"error\":null}\n");
+  EXPECT_EQ(fast["X-Chain"], "yes");
+  EXPECT_EQ(handled.load(), 0);
+  auto slow = Get(server.port(), "/data");
+  EXPECT_EQ(slow.body(), "{\"isSuccess\":true,\"data\":\"slow\",\"error\":null}\n");
+  EXPECT_EQ(handled.load(), 1);
+}
+
 TEST(Server, StopFinishesInFlightRequests) {
   std::promise<void> release;
   auto gate = release.get_future().share();

@@ -236,6 +236,24 @@ TEST_F(ReadApiTest, LocalCacheAnswersHotKeysWithoutRedis) {
       << metrics.body();
 }
 
+TEST_F(ReadApiTest, HotDashboardIsServedFromProcessMemory) {
+  app_->Stop();
+  settings_.local_cache_ttl = 60s;
+  app_ = std::make_unique<App>(settings_, std::make_unique<OpenGate>());
+  app_->Start();
+  auto first = Get("/api/dashboard/health", "http://localhost:5173");
+  ASSERT_EQ(first.result(), http::Status::ok);
+  ASSERT_TRUE(redis_->Del({"dashboard:health"}));
+  auto second = Get("/api/dashboard/health", "http://localhost:5173");
+  EXPECT_EQ(second.body(), first.body());
+  EXPECT_EQ(second[http::bhttp::field::access_control_allow_origin], "http://localhost:5173");
+  auto metrics = Get("/metrics").body();
+  EXPECT_NE(metrics.find("nationpulse_bff_cache_requests_total{result=\"local_hit\"} 1"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find(R"(http_requests_total{method="GET",path="/api/dashboard/health",status="200"} 2)"),
+            std::string::npos);
+}
+
 TEST_F(ReadApiTest, CacheCanBeTurnedOff) {
   app_->Stop();
   settings_.cache_enabled = false;

@@ -41,6 +41,15 @@ class CacheAside {
         error_(results.WithLabels({"error"})),
         store_error_(results.WithLabels({"store_error"})) {}
 
+  /// Non-blocking look-up of the in-process cache only (counted as local_hit when found); for
+  /// answering on an I/O thread. nullptr when absent, expired, or there is no local cache.
+  std::shared_ptr<const std::string> Peek(std::string_view key) {
+    if (local_ == nullptr) return nullptr;
+    auto value = local_->Get(key);
+    if (value) local_hit_.Inc();
+    return value;
+  }
+
   template <typename E, typename Loader>
   Expected<std::string, E> GetOrLoad(std::string_view key, std::chrono::seconds ttl, Loader&& loader,
                                      const std::function<bool(std::string_view)>& valid = {}) {

@@ -53,6 +53,11 @@ struct RouteOptions {
   std::vector<Middleware> middlewares;
   /// Skip the server-wide chain entirely (the original's /metrics bypasses logging and CORS).
   bool bypass_chain = false;
+  /// Optional non-blocking attempt on the I/O thread before a kWorker route is queued (e.g. an
+  /// in-memory cache lookup). A response it returns is wrapped in the server-wide chain and sent
+  /// without a thread hop; nullopt sends the request to the worker as usual. Only consulted for
+  /// routes without route middlewares, since those may block. It must never block.
+  std::function<std::optional<Response>(const Request&, RequestContext&)> fast_path;
 };
 
 /// Options of a cheap route that answers on the I/O thread.
