@@ -20,5 +20,10 @@ eval "$("$NP_ROOT/scripts/infra.sh" env --profile test)"
 dropdb --if-exists --force "$PGDATABASE"
 "$NP_ROOT/scripts/migrate.sh" --seed "$NP_ROOT/db/seed/dev_seed.sql"
 
+if [[ "$preset" == asan ]]; then
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+  export LSAN_OPTIONS="suppressions=$NP_ROOT/tests/sanitizers/lsan.supp:print_suppressions=0"
+fi
 np_log "running tests ($preset)"
 ctest --preset "$preset" -j2 --timeout 300
