@@ -23,6 +23,20 @@ CacheError ContextError(const redisContext* ctx) {
           std::string("redis: ") + (ctx->errstr[0] ? ctx->errstr : "I/O error")};
 }
 
+/// Sends one command with binary-safe arguments; nullptr on an I/O error or timeout.
+redisReply* SendArgv(redisContext* ctx, const std::vector<std::string_view>& argv) {
+  std::vector<const char*> args;
+  std::vector<size_t> lens;
+  args.reserve(argv.size());
+  lens.reserve(argv.size());
+  for (auto a : argv) {
+    args.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  return static_cast<redisReply*>(
+      redisCommandArgv(ctx, static_cast<int>(args.size()), args.data(), lens.data()));
+}
+
 }  // namespace
 
 /// Owns one hiredis reply.
@@ -47,14 +61,7 @@ Expected<redisContext*, CacheError> Redis::Connect() {
   }
   redisSetTimeout(ctx, ToTimeval(options_.command_timeout));
   auto init = [&](std::vector<std::string_view> argv) -> std::optional<CacheError> {
-    std::vector<const char*> args;
-    std::vector<size_t> lens;
-    for (auto a : argv) {
-      args.push_back(a.data());
-      lens.push_back(a.size());
-    }
-    auto* r = static_cast<redisReply*>(
-        redisCommandArgv(ctx, static_cast<int>(args.size()), args.data(), lens.data()));
+    auto* r = SendArgv(ctx, argv);
     if (r == nullptr) return ContextError(ctx);
     std::optional<CacheError> err;
     if (r->type == REDIS_REPLY_ERROR) err = CacheError{CacheError::Kind::kReply, std::string(r->str, r->len)};
@@ -125,17 +132,8 @@ void Redis::Release(redisContext* ctx, bool healthy) {
 Expected<Redis::Reply, CacheError> Redis::Command(const std::vector<std::string_view>& argv) {
   auto ctx = Acquire();
   if (!ctx) return Unexpected{ctx.error()};
-  std::vector<const char*> args;
-  std::vector<size_t> lens;
-  args.reserve(argv.size());
-  lens.reserve(argv.size());
-  for (auto a : argv) {
-    args.push_back(a.data());
-    lens.push_back(a.size());
-  }
   errno = 0;
-  auto* raw = static_cast<redisReply*>(
-      redisCommandArgv(*ctx, static_cast<int>(args.size()), args.data(), lens.data()));
+  auto* raw = SendArgv(*ctx, argv);
   if (raw == nullptr) {
     // hiredis contexts are unusable after an I/O error or timeout.
     auto err = ContextError(*ctx);

@@ -7,7 +7,7 @@
 
 namespace nationpulse {
 
-/// Appends compact JSON to a string, producing exactly what the Go original's encoding/json
+/// Appends compact JSON to a string, producing what the Go original's encoding/json
 /// emits for the same values: floats in shortest round-trip form without a trailing ".0"
 /// (34950, 79.1, 1e+21), '<', '>', '&' escaped as \u003c etc. nlohmann::json cannot do the
 /// float part (it prints 34950.0), so response bodies are written with this.
