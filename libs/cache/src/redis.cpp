@@ -160,6 +160,17 @@ Expected<std::optional<std::string>, CacheError> Redis::Get(std::string_view key
   return std::optional<std::string>(std::string(reply->str, reply->len));
 }
 
+Expected<std::optional<std::string>, CacheError> Redis::GetDel(std::string_view key) {
+  auto r = Command({"GETDEL", key});
+  if (!r) return Unexpected{r.error()};
+  const auto* reply = r->ptr.get();
+  if (reply->type == REDIS_REPLY_NIL) return std::optional<std::string>{};
+  if (reply->type != REDIS_REPLY_STRING) {
+    return Unexpected{CacheError{CacheError::Kind::kReply, "unexpected reply type for GETDEL"}};
+  }
+  return std::optional<std::string>(std::string(reply->str, reply->len));
+}
+
 Expected<void, CacheError> Redis::SetEx(std::string_view key, std::string_view value,
                                         std::chrono::seconds ttl) {
   const auto seconds = std::to_string(std::max<long long>(1, ttl.count()));

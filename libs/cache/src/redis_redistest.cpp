@@ -40,6 +40,14 @@ TEST(RedisIntegration, SetGetDelWithTtl) {
   auto expired = redis.Get("np:test:k");
   ASSERT_TRUE(expired);
   EXPECT_FALSE(expired->has_value());
+  ASSERT_TRUE(redis.SetEx("np:test:once", "7", 60s));
+  auto once = redis.GetDel("np:test:once");
+  ASSERT_TRUE(once);
+  ASSERT_TRUE(once->has_value());
+  EXPECT_EQ(**once, "7");
+  auto twice = redis.GetDel("np:test:once");
+  ASSERT_TRUE(twice);
+  EXPECT_FALSE(twice->has_value());  // the second use finds nothing
   ASSERT_TRUE(redis.SetEx("np:test:a", "1", 60s));
   auto removed = redis.Del({"np:test:a", "np:test:missing"});
   ASSERT_TRUE(removed);

@@ -55,6 +55,8 @@ class Redis {
   Redis& operator=(const Redis&) = delete;
 
   Expected<std::optional<std::string>, CacheError> Get(std::string_view key);
+  /// Atomically reads and deletes (GETDEL, Redis 6.2+): a one-time token can be used once only.
+  Expected<std::optional<std::string>, CacheError> GetDel(std::string_view key);
   Expected<void, CacheError> SetEx(std::string_view key, std::string_view value, std::chrono::seconds ttl);
   /// @returns the number of keys removed.
   Expected<std::int64_t, CacheError> Del(const std::vector<std::string>& keys);
