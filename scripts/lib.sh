@@ -14,6 +14,9 @@ np_build() {
   cmake --build --preset "$preset" || np_die "build ($preset) failed"
 }
 
+# np_random_secret: 64 hex characters from the kernel's CSPRNG (no openssl binary needed).
+np_random_secret() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
 # np_wait_http <url> <seconds>: wait until the URL answers 200.
 np_wait_http() {
   local url="$1" budget="$2" i

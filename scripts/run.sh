@@ -48,8 +48,27 @@ start_service() {
   echo $! >"$SERVICES_DIR/$name.pid"
 }
 
+# Dev secrets are generated once and kept in the ignored state folder, so sessions survive a
+# restart of the services; an operator's own ACCESS_SECRET/REFRESH_SECRET take precedence.
+load_secrets() {
+  local file="$STATE/secrets.env"
+  if [[ ! -f "$file" ]]; then
+    mkdir -p "$STATE"
+    (umask 077 && printf 'ACCESS_SECRET=%s\nREFRESH_SECRET=%s\n' "$(np_random_secret)" "$(np_random_secret)" >"$file")
+    np_log "generated dev token secrets in $file"
+  fi
+  local a r
+  a="$(sed -n 's/^ACCESS_SECRET=//p' "$file")"
+  r="$(sed -n 's/^REFRESH_SECRET=//p' "$file")"
+  export ACCESS_SECRET="${ACCESS_SECRET:-$a}" REFRESH_SECRET="${REFRESH_SECRET:-$r}"
+}
+
 service_env() {
   eval "$("$NP_ROOT/scripts/infra.sh" env --profile run)"
+  load_secrets
+  # The original frontend has no password field: users without a password sign in with name and
+  # e-mail in the dev stack only (docs/security.md).
+  export AUTH_ALLOW_PASSWORDLESS="${AUTH_ALLOW_PASSWORDLESS:-true}"
   export PORT="$BFF_PORT" LOG_LEVEL="${LOG_LEVEL:-info}"
   export CORS_ALLOWED_ORIGINS="${CORS_ALLOWED_ORIGINS:-http://localhost:5173,http://localhost:3000}"
 }

@@ -16,6 +16,11 @@ trap cleanup EXIT
 "$NP_ROOT/scripts/infra.sh" start --profile test
 eval "$("$NP_ROOT/scripts/infra.sh" env --profile test)"
 
+# Throwaway token keys for this run (the BFF has no built-in secret).
+ACCESS_SECRET="$(np_random_secret)"
+REFRESH_SECRET="$(np_random_secret)"
+export ACCESS_SECRET REFRESH_SECRET
+
 # A fresh database every run: tests see exactly the migrations and the seed of this commit.
 dropdb --if-exists --force "$PGDATABASE"
 "$NP_ROOT/scripts/migrate.sh" --seed "$NP_ROOT/db/seed/dev_seed.sql"

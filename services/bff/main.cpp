@@ -31,7 +31,7 @@ int main() {
   log::Init("bff", settings.log_level);
 
   try {
-    bff::App app(settings, std::make_unique<bff::ClosedGate>());
+    bff::App app(settings);
     app.Start();
     int sig = 0;
     sigwait(&signals, &sig);

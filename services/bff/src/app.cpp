@@ -1,5 +1,6 @@
 #include "app.hpp"
 
+#include "auth_api.hpp"
 #include "nationpulse/cache/cache_aside.hpp"
 #include "nationpulse/db/pool.hpp"
 #include "nationpulse/http/json_response.hpp"
@@ -19,9 +20,12 @@ using http::Status;
 struct App::Impl {
   Impl(Settings s, std::unique_ptr<AccessGate> g)
       : settings(std::move(s)),
-        gate(std::move(g)),
         pool(settings.postgres),
         redis(settings.redis),
+        sessions(pool, redis, settings.auth),
+        permissions(pool, redis),
+        gate(g ? std::move(g) : std::make_unique<TokenGate>(sessions, permissions)),
+        auth_api(sessions, permissions, *gate, settings.secure_cookies),
         cache_results(registry.AddCounter(
             "nationpulse_bff_cache_requests_total",
             "Cache-aside lookups by result (error = Redis failed and Postgres answered instead).",
@@ -34,10 +38,13 @@ struct App::Impl {
   void RegisterPoolMetrics();
 
   Settings settings;
-  std::unique_ptr<AccessGate> gate;
   metrics::Registry registry;
   db::Pool pool;
   cache::Redis redis;
+  SessionService sessions;
+  PermissionService permissions;
+  std::unique_ptr<AccessGate> gate;
+  AuthApi auth_api;
   metrics::Family<metrics::Counter>& cache_results;
   cache::LocalCache local_cache;
   cache::CacheAside cache;
@@ -47,6 +54,7 @@ struct App::Impl {
 
 http::Router App::Impl::BuildRouter() {
   http::Router router;
+  auth_api.Register(router);
   read_api.Register(router);
 
   // Liveness: the process answers; no dependency is consulted (a dead Postgres must not make

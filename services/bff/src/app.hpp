@@ -10,12 +10,12 @@ namespace nationpulse::bff {
 /// The whole BFF: pools, cache, metrics, routes and the HTTP server, built from Settings.
 /// main() only loads settings, constructs this, starts it and stops it on a signal.
 ///
-///   App app(settings, std::make_unique<ClosedGate>());
+///   App app(settings);   // protected routes behind the token gate (tests may pass another gate)
 ///   app.Start();   // @throws std::system_error when the port cannot be bound
 ///   ... app.Stop();
 class App {
  public:
-  App(Settings settings, std::unique_ptr<AccessGate> gate);
+  explicit App(Settings settings, std::unique_ptr<AccessGate> gate_override = nullptr);
   ~App();
   App(const App&) = delete;
   App& operator=(const App&) = delete;

@@ -1,10 +1,32 @@
 #include "settings.hpp"
 
+#include <fstream>
+#include <iterator>
+
 namespace nationpulse::bff {
 
 using namespace std::chrono_literals;
 
 namespace {
+
+/// A secret from NAME, or from the file named by NAME_FILE (Kubernetes/compose secrets). There is
+/// no built-in fallback: the original's hard-coded keys (D-01) are exactly what must not exist.
+std::string Secret(config::Env& env, const std::string& name, std::vector<std::string>& errors) {
+  if (auto v = env.Optional(name)) return *v;
+  if (auto path = env.Optional(name + "_FILE")) {
+    std::ifstream in(*path, std::ios::binary);
+    std::string value((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) {
+      errors.push_back(name + "_FILE: cannot read " + *path);
+      return {};
+    }
+    while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+    if (value.empty()) errors.push_back(name + "_FILE: " + *path + " is empty or unreadable");
+    return value;
+  }
+  errors.push_back(name + " (or " + name + "_FILE) is required: a random string of at least 32 bytes");
+  return {};
+}
 
 void HostPort(config::Env& env, const char* name, const char* fallback, std::string& host, int& port,
               std::vector<std::string>& errors) {
@@ -64,6 +86,23 @@ Settings LoadSettings(config::Env& env) {
   } catch (const std::invalid_argument& e) {
     errors.push_back(std::string("LOG_LEVEL: ") + e.what());
   }
+
+  s.auth.access_secret = Secret(env, "ACCESS_SECRET", errors);
+  s.auth.refresh_secret = Secret(env, "REFRESH_SECRET", errors);
+  for (const auto& [name, value] : {std::pair{"ACCESS_SECRET", &s.auth.access_secret},
+                                    std::pair{"REFRESH_SECRET", &s.auth.refresh_secret}}) {
+    if (!value->empty() && value->size() < 32)
+      errors.push_back(std::string(name) + " must be at least 32 bytes long");
+  }
+  if (!s.auth.access_secret.empty() && s.auth.access_secret == s.auth.refresh_secret) {
+    errors.push_back("ACCESS_SECRET and REFRESH_SECRET must differ");
+  }
+  s.auth.access_ttl =
+      std::chrono::duration_cast<std::chrono::seconds>(env.Duration("ACCESS_TOKEN_TTL", 15min));
+  s.auth.refresh_ttl =
+      std::chrono::duration_cast<std::chrono::seconds>(env.Duration("REFRESH_TOKEN_TTL", 168h));
+  s.auth.allow_passwordless = env.Bool("AUTH_ALLOW_PASSWORDLESS", false);
+  s.secure_cookies = env.Bool("COOKIE_SECURE", false);
 
   errors.insert(errors.begin(), env.errors().begin(), env.errors().end());
   if (!errors.empty()) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "auth_service.hpp"
 #include "nationpulse/cache/redis.hpp"
 #include "nationpulse/config/env.hpp"
 #include "nationpulse/db/pool.hpp"
@@ -23,6 +24,8 @@ struct Settings {
   std::size_t local_cache_entries = 10'000;
   std::vector<std::string> cors_allowed_origins;
   log::Level log_level = log::Level::kInfo;
+  AuthOptions auth;
+  bool secure_cookies = false;
 };
 
 /// @throws config::ConfigError naming every malformed variable.

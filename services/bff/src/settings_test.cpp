@@ -2,13 +2,19 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+
 namespace nationpulse::bff {
 namespace {
 
 using namespace std::chrono_literals;
 
+const std::string kAccess(40, 'a');
+const std::string kRefresh(40, 'r');
+
 TEST(Settings, DefaultsMatchTheContract) {
-  config::Env env(config::Env::Vars{});
+  config::Env env(config::Env::Vars{{"ACCESS_SECRET", kAccess}, {"REFRESH_SECRET", kRefresh}});
   auto s = LoadSettings(env);
   EXPECT_EQ(s.http.port, 8081);
   EXPECT_EQ(s.postgres.host, "localhost");
@@ -22,7 +28,9 @@ TEST(Settings, DefaultsMatchTheContract) {
 }
 
 TEST(Settings, ReadsOverridesAndBothPasswordNames) {
-  config::Env env(config::Env::Vars{{"PORT", "9090"},
+  config::Env env(config::Env::Vars{{"ACCESS_SECRET", kAccess},
+                                    {"REFRESH_SECRET", kRefresh},
+                                    {"PORT", "9090"},
                                     {"PG_DB_ADDR", "db:6543"},
                                     {"PG_DB_PASSWORD", "s3cret"},
                                     {"REDIS_ADDR", "cache:6380"},

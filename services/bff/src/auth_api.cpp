@@ -1,0 +1,190 @@
+#include "auth_api.hpp"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "cookies.hpp"
+#include "nationpulse/base/json_writer.hpp"
+#include "nationpulse/http/json_response.hpp"
+
+namespace nationpulse::bff {
+
+using http::Request;
+using http::RequestContext;
+using http::Response;
+using http::Status;
+
+namespace {
+
+Response ErrorResponse(const AuthError& e) {
+  auto res = http::JsonError(e.status, e.message);
+  if (e.status == Status::service_unavailable) res.set(http::bhttp::field::retry_after, "2");
+  return res;
+}
+
+std::optional<std::string> Cookie(const Request& req, std::string_view name) {
+  auto value = FindCookie(req[http::bhttp::field::cookie], name);
+  if (value && value->empty()) return std::nullopt;
+  return value;
+}
+
+/// Go's decoder matches object keys case-insensitively; the frontend relies on nothing else.
+const nlohmann::json* FindKey(const nlohmann::json& obj, std::string_view key) {
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    const auto& k = it.key();
+    if (k.size() == key.size() && std::equal(k.begin(), k.end(), key.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return &*it;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<std::string> AccessTokenOf(const Request& req) {
+  if (auto cookie = Cookie(req, "access_token")) return cookie;
+  const auto header = req[http::bhttp::field::authorization];
+  if (header.starts_with("Bearer ") && header.size() > 7) return std::string(header.substr(7));
+  return std::nullopt;
+}
+
+TokenGate::TokenGate(SessionService& sessions, PermissionService& permissions)
+    : sessions_(sessions), permissions_(permissions) {}
+
+std::optional<Response> TokenGate::Check(const Request& req, RequestContext& ctx) {
+  const auto token = AccessTokenOf(req);
+  if (!token) return http::JsonError(Status::unauthorized, "User does not have access or missing token");
+  auto claims = sessions_.Authenticate(*token);
+  if (!claims) return ErrorResponse(claims.error());
+  int user_id = 0;
+  const auto& sub = claims->subject;
+  auto [ptr, ec] = std::from_chars(sub.data(), sub.data() + sub.size(), user_id);
+  if (ec != std::errc() || ptr != sub.data() + sub.size() || user_id <= 0) {
+    // The original exited the process here (D-14).
+    return http::JsonError(Status::unauthorized, "User does not have access");
+  }
+  ctx.values["userID"] = sub;
+  const auto required = RequiredModule(ctx.path);
+  if (!required) return http::JsonError(Status::forbidden, "Forbidden resource");
+  auto modules = permissions_.Modules(user_id);
+  if (!modules) return ErrorResponse(modules.error());
+  if (std::find(modules->begin(), modules->end(), *required) == modules->end()) {
+    return http::JsonError(Status::forbidden, "Forbidden resource");
+  }
+  return std::nullopt;
+}
+
+AuthApi::AuthApi(SessionService& sessions, PermissionService& permissions, AccessGate& gate,
+                 bool secure_cookies)
+    : sessions_(sessions), permissions_(permissions), gate_(gate), secure_cookies_(secure_cookies) {}
+
+void AuthApi::SetSessionCookies(Response& res, const SessionService::Tokens& t) const {
+  res.insert(http::bhttp::field::set_cookie,
+             SessionCookie("access_token", t.access, t.access_expires, secure_cookies_));
+  res.insert(http::bhttp::field::set_cookie,
+             SessionCookie("refresh_token", t.refresh, t.refresh_expires, secure_cookies_));
+}
+
+Response AuthApi::SignIn(const Request& req) {
+  nlohmann::json body;
+  try {
+    body = nlohmann::json::parse(req.body());
+  } catch (const nlohmann::json::parse_error&) {
+    return http::JsonError(Status::bad_request, "Invalid request payload: body must be a JSON object");
+  }
+  if (!body.is_object())
+    return http::JsonError(Status::bad_request, "Invalid request payload: body must be a JSON object");
+  const auto* name = FindKey(body, "name");
+  const auto* email = FindKey(body, "email");
+  const auto* password = FindKey(body, "password");
+  if (name == nullptr || email == nullptr || !name->is_string() || !email->is_string() ||
+      name->get_ref<const std::string&>().empty() || email->get_ref<const std::string&>().empty()) {
+    return http::JsonError(Status::bad_request,
+                           "Invalid request payload: name and email are required strings");
+  }
+  if (password != nullptr && !password->is_null() && !password->is_string()) {
+    return http::JsonError(Status::bad_request, "Invalid request payload: password must be a string");
+  }
+  std::optional<std::string> pw;
+  if (password != nullptr && password->is_string()) pw = password->get<std::string>();
+  auto result = sessions_.SignIn(name->get<std::string>(), email->get<std::string>(), pw);
+  if (!result) return ErrorResponse(result.error());
+  const auto& [user, tokens] = *result;
+  std::string data;
+  JsonWriter w(data);
+  w.BeginObject();
+  w.Key("user");
+  w.BeginObject();
+  w.Key("id");
+  w.String(user.id);
+  w.Key("name");
+  w.String(user.name);
+  w.Key("email");
+  w.String(user.email);
+  w.EndObject();
+  w.Key("access_token");
+  w.String(tokens.access);
+  w.EndObject();
+  auto res = http::JsonSuccess(data);
+  SetSessionCookies(res, tokens);
+  return res;
+}
+
+Response AuthApi::SignOut(const Request& req) {
+  sessions_.Revoke(Cookie(req, "access_token"), Cookie(req, "refresh_token"));
+  auto res = http::JsonSuccess("\"Logout handled successfully\"");
+  res.insert(http::bhttp::field::set_cookie, ClearedCookie("access_token", secure_cookies_));
+  res.insert(http::bhttp::field::set_cookie, ClearedCookie("refresh_token", secure_cookies_));
+  return res;
+}
+
+Response AuthApi::Refresh(const Request& req) {
+  auto token_data = [](std::string_view token) {
+    std::string data = "{\"access_token\":";
+    AppendJsonString(data, token);
+    return data + "}";
+  };
+  // A still-valid session needs no rotation: hand back its access token (the original returned
+  // the user id here, D-06), so the frontend can use it as Bearer.
+  if (auto access = Cookie(req, "access_token")) {
+    if (sessions_.Authenticate(*access)) return http::JsonSuccess(token_data(*access));
+  }
+  const auto refresh = Cookie(req, "refresh_token");
+  if (!refresh) return http::JsonError(Status::unauthorized, "missing cookie refresh_token");
+  auto tokens = sessions_.Rotate(*refresh);
+  if (!tokens) return ErrorResponse(tokens.error());
+  auto res = http::JsonSuccess(token_data(tokens->access), Status::created);
+  SetSessionCookies(res, *tokens);
+  return res;
+}
+
+Response AuthApi::Permissions(const RequestContext& ctx) {
+  const auto& sub = ctx.values.at("userID");
+  auto modules = permissions_.Modules(std::stoi(sub));
+  if (!modules) return ErrorResponse(modules.error());
+  std::string data;
+  JsonWriter w(data);
+  w.BeginArray();
+  for (int m : *modules) w.Int(m);
+  w.EndArray();
+  return http::JsonSuccess(data);
+}
+
+void AuthApi::Register(http::Router& router) {
+  using http::Verb;
+  router.Add(Verb::post, "/api/u/signin",
+             [this](const Request& req, RequestContext&) { return SignIn(req); });
+  router.Add(Verb::post, "/api/u/signout",
+             [this](const Request& req, RequestContext&) { return SignOut(req); });
+  router.Add(Verb::post, "/api/u/token/refresh",
+             [this](const Request& req, RequestContext&) { return Refresh(req); });
+  http::RouteOptions protected_route;
+  protected_route.middlewares.push_back(RequireAccess(gate_));
+  router.Add(
+      Verb::post, "/api/uu/permissions",
+      [this](const Request&, RequestContext& ctx) { return Permissions(ctx); }, std::move(protected_route));
+}
+
+}  // namespace nationpulse::bff
