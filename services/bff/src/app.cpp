@@ -1,5 +1,6 @@
 #include "app.hpp"
 
+#include "admin_api.hpp"
 #include "auth_api.hpp"
 #include "nationpulse/cache/cache_aside.hpp"
 #include "nationpulse/db/pool.hpp"
@@ -25,7 +26,10 @@ struct App::Impl {
         sessions(pool, redis, settings.auth),
         permissions(pool, redis),
         gate(g ? std::move(g) : std::make_unique<TokenGate>(sessions, permissions)),
-        auth_api(sessions, permissions, *gate, settings.secure_cookies),
+        signin_per_ip(settings.signin_per_minute_per_ip, settings.signin_burst_per_ip),
+        signin_per_account(settings.signin_per_minute_per_account, settings.signin_burst_per_account),
+        auth_api(sessions, permissions, *gate, settings.secure_cookies, signin_per_ip, signin_per_account),
+        admin_api(pool, permissions, *gate),
         cache_results(registry.AddCounter(
             "nationpulse_bff_cache_requests_total",
             "Cache-aside lookups by result (error = Redis failed and Postgres answered instead).",
@@ -44,7 +48,10 @@ struct App::Impl {
   SessionService sessions;
   PermissionService permissions;
   std::unique_ptr<AccessGate> gate;
+  RateLimiter signin_per_ip;
+  RateLimiter signin_per_account;
   AuthApi auth_api;
+  AdminApi admin_api;
   metrics::Family<metrics::Counter>& cache_results;
   cache::LocalCache local_cache;
   cache::CacheAside cache;
@@ -55,6 +62,7 @@ struct App::Impl {
 http::Router App::Impl::BuildRouter() {
   http::Router router;
   auth_api.Register(router);
+  admin_api.Register(router);
   read_api.Register(router);
 
   // Liveness: the process answers; no dependency is consulted (a dead Postgres must not make

@@ -77,8 +77,24 @@ std::optional<Response> TokenGate::Check(const Request& req, RequestContext& ctx
 }
 
 AuthApi::AuthApi(SessionService& sessions, PermissionService& permissions, AccessGate& gate,
-                 bool secure_cookies)
-    : sessions_(sessions), permissions_(permissions), gate_(gate), secure_cookies_(secure_cookies) {}
+                 bool secure_cookies, RateLimiter& per_ip, RateLimiter& per_account)
+    : sessions_(sessions),
+      permissions_(permissions),
+      gate_(gate),
+      secure_cookies_(secure_cookies),
+      per_ip_(per_ip),
+      per_account_(per_account) {}
+
+namespace {
+
+Response TooManyAttempts(std::int64_t retry_after) {
+  auto res = http::JsonError(Status::too_many_requests,
+                             "too many sign-in attempts, retry in " + std::to_string(retry_after) + " s");
+  res.set(http::bhttp::field::retry_after, std::to_string(retry_after));
+  return res;
+}
+
+}  // namespace
 
 void AuthApi::SetSessionCookies(Response& res, const SessionService::Tokens& t) const {
   res.insert(http::bhttp::field::set_cookie,
@@ -87,7 +103,9 @@ void AuthApi::SetSessionCookies(Response& res, const SessionService::Tokens& t) 
              SessionCookie("refresh_token", t.refresh, t.refresh_expires, secure_cookies_));
 }
 
-Response AuthApi::SignIn(const Request& req) {
+Response AuthApi::SignIn(const Request& req, const RequestContext& ctx) {
+  // Before any parsing or database work, so a flood costs almost nothing.
+  if (const auto wait = per_ip_.Acquire("ip:" + ctx.remote_address); wait > 0) return TooManyAttempts(wait);
   nlohmann::json body;
   try {
     body = nlohmann::json::parse(req.body());
@@ -107,6 +125,9 @@ Response AuthApi::SignIn(const Request& req) {
   if (password != nullptr && !password->is_null() && !password->is_string()) {
     return http::JsonError(Status::bad_request, "Invalid request payload: password must be a string");
   }
+  std::string account = name->get<std::string>();
+  for (auto& ch : account) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (const auto wait = per_account_.Acquire("account:" + account); wait > 0) return TooManyAttempts(wait);
   std::optional<std::string> pw;
   if (password != nullptr && password->is_string()) pw = password->get<std::string>();
   auto result = sessions_.SignIn(name->get<std::string>(), email->get<std::string>(), pw);
@@ -175,7 +196,7 @@ Response AuthApi::Permissions(const RequestContext& ctx) {
 void AuthApi::Register(http::Router& router) {
   using http::Verb;
   router.Add(Verb::post, "/api/u/signin",
-             [this](const Request& req, RequestContext&) { return SignIn(req); });
+             [this](const Request& req, RequestContext& ctx) { return SignIn(req, ctx); });
   router.Add(Verb::post, "/api/u/signout",
              [this](const Request& req, RequestContext&) { return SignOut(req); });
   router.Add(Verb::post, "/api/u/token/refresh",

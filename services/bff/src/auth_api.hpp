@@ -4,6 +4,7 @@
 #include "auth_service.hpp"
 #include "nationpulse/http/router.hpp"
 #include "permissions.hpp"
+#include "rate_limiter.hpp"
 
 namespace nationpulse::bff {
 
@@ -23,11 +24,13 @@ class TokenGate final : public AccessGate {
 /// Sign-in, sign-out, refresh (routes 1–3) and the caller's modules (route 4).
 class AuthApi {
  public:
-  AuthApi(SessionService& sessions, PermissionService& permissions, AccessGate& gate, bool secure_cookies);
+  /// Sign-in attempts are limited per client address (`per_ip`) and per account (`per_account`).
+  AuthApi(SessionService& sessions, PermissionService& permissions, AccessGate& gate, bool secure_cookies,
+          RateLimiter& per_ip, RateLimiter& per_account);
   void Register(http::Router& router);
 
  private:
-  http::Response SignIn(const http::Request& request);
+  http::Response SignIn(const http::Request& request, const http::RequestContext& context);
   http::Response SignOut(const http::Request& request);
   http::Response Refresh(const http::Request& request);
   http::Response Permissions(const http::RequestContext& context);
@@ -37,6 +40,8 @@ class AuthApi {
   PermissionService& permissions_;
   AccessGate& gate_;
   bool secure_cookies_;
+  RateLimiter& per_ip_;
+  RateLimiter& per_account_;
 };
 
 /// The access token of a request: non-empty cookie first, then a Bearer header (§5.2 order).

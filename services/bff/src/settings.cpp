@@ -103,6 +103,10 @@ Settings LoadSettings(config::Env& env) {
       std::chrono::duration_cast<std::chrono::seconds>(env.Duration("REFRESH_TOKEN_TTL", 168h));
   s.auth.allow_passwordless = env.Bool("AUTH_ALLOW_PASSWORDLESS", false);
   s.secure_cookies = env.Bool("COOKIE_SECURE", false);
+  s.signin_per_minute_per_ip = static_cast<double>(env.Int("SIGNIN_RATE_PER_IP", 30, 0, 1'000'000));
+  s.signin_burst_per_ip = static_cast<double>(env.Int("SIGNIN_BURST_PER_IP", 10, 1, 1'000'000));
+  s.signin_per_minute_per_account = static_cast<double>(env.Int("SIGNIN_RATE_PER_ACCOUNT", 10, 0, 1'000'000));
+  s.signin_burst_per_account = static_cast<double>(env.Int("SIGNIN_BURST_PER_ACCOUNT", 5, 1, 1'000'000));
 
   errors.insert(errors.begin(), env.errors().begin(), env.errors().end());
   if (!errors.empty()) {

@@ -26,6 +26,11 @@ struct Settings {
   log::Level log_level = log::Level::kInfo;
   AuthOptions auth;
   bool secure_cookies = false;
+  /// Sign-in attempts: token buckets per client address and per account name (0 disables).
+  double signin_per_minute_per_ip = 30;
+  double signin_burst_per_ip = 10;
+  double signin_per_minute_per_account = 10;
+  double signin_burst_per_account = 5;
 };
 
 /// @throws config::ConfigError naming every malformed variable.

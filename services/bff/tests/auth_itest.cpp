@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "nationpulse/auth/jwt.hpp"
 #include "nationpulse/auth/password.hpp"
@@ -215,6 +216,99 @@ TEST_F(AuthTest, BadBodiesAre400AndUnknownUsers401) {
   EXPECT_EQ(Call(http::Verb::post, "/api/u/signin", R"({"Name":"woman","EMAIL":"woman@edu.io"})").result(),
             http::Status::ok);
   EXPECT_EQ(Call(http::Verb::post, "/api/u/token/refresh").result(), http::Status::unauthorized);
+}
+
+TEST_F(AuthTest, AdminRoutesAndEditsTakeEffectOnTheNextRequest) {
+  const auto admin = CookiesOf(SignIn("woman", "woman@edu.io"));
+  const auto guest = CookiesOf(SignIn("man", "man@edu.io"));
+  auto users = Call(http::Verb::get, "/api/a/getUsers", {}, admin);
+  ASSERT_EQ(users.result(), http::Status::ok) << users.body();
+  auto list = json::parse(users.body())["data"];
+  ASSERT_GE(list.size(), 2u);
+  EXPECT_EQ(list[0].size(), 5u);
+  EXPECT_TRUE(list[0]["id"].is_number_integer());
+  EXPECT_TRUE(list[0].contains("username") && list[0].contains("created_at") &&
+              list[0].contains("updated_at"));
+  EXPECT_EQ(Call(http::Verb::get, "/api/a/getUsers", {}, guest).result(), http::Status::forbidden);
+
+  for (const char* body : {R"({"userID":"1"})", R"({"userID":1})", R"({"userid":"1"})"}) {
+    auto perms = Call(http::Verb::post, "/api/a/getUserPermissions", body, admin);
+    ASSERT_EQ(perms.result(), http::Status::ok) << body;
+    EXPECT_EQ(json::parse(perms.body())["data"], json::parse("[11,12,13]")) << body;
+  }
+  EXPECT_EQ(Call(http::Verb::post, "/api/a/getUserPermissions", R"({"userID":"x"})", admin).result(),
+            http::Status::bad_request);
+  EXPECT_EQ(Call(http::Verb::post, "/api/a/getUserPermissions", "nope", admin).result(),
+            http::Status::bad_request);
+
+  // The guest is refused Economy (and that refusal is cached) until the admin grants it.
+  EXPECT_EQ(Call(http::Verb::get, "/api/economy/gdp/country?countryCode=USA", {}, guest).result(),
+            http::Status::forbidden);
+  auto set = Call(http::Verb::post, "/api/a/setUserPermissions",
+                  R"({"user_id":1,"role_id":1,"modules":[1,2,3,4],"permissions":[1,2,4]})", admin);
+  ASSERT_EQ(set.result(), http::Status::ok) << set.body();
+  EXPECT_EQ(json::parse(set.body())["data"],
+            json::parse(R"({"user_id":1,"role_id":1,"modules":[1,2,3,4],"permissions":[1,2,4]})"));
+  EXPECT_EQ(Call(http::Verb::get, "/api/economy/gdp/country?countryCode=USA", {}, guest).result(),
+            http::Status::ok);
+
+  EXPECT_EQ(Call(http::Verb::post, "/api/a/setUserPermissions",
+                 R"({"user_id":1,"role_id":1,"modules":[1,99],"permissions":[1]})", admin)
+                .result(),
+            http::Status::bad_request);
+  EXPECT_EQ(Call(http::Verb::post, "/api/a/setUserPermissions", R"({"user_id":"1"})", admin).result(),
+            http::Status::bad_request);
+  // Put the seed's grants back for the other tests.
+  ASSERT_EQ(Call(http::Verb::post, "/api/a/setUserPermissions",
+                 R"({"user_id":1,"role_id":1,"modules":[1,2,3],"permissions":[1,2]})", admin)
+                .result(),
+            http::Status::ok);
+  EXPECT_EQ(Call(http::Verb::get, "/api/economy/gdp/country?countryCode=USA", {}, guest).result(),
+            http::Status::forbidden);
+}
+
+TEST_F(AuthTest, SignInIsRateLimitedPerAccountAndRecovers) {
+  settings_.signin_per_minute_per_account = 60;  // one per second
+  settings_.signin_burst_per_account = 2;
+  Restart();
+  EXPECT_EQ(SignIn("woman", "woman@edu.io").result(), http::Status::ok);
+  EXPECT_EQ(SignIn("WOMAN", "wrong@edu.io").result(), http::Status::unauthorized);  // same account, any case
+  auto limited = SignIn("woman", "woman@edu.io");
+  EXPECT_EQ(limited.result(), http::Status::too_many_requests);
+  EXPECT_EQ(limited[http::bhttp::field::retry_after], "1");
+  EXPECT_EQ(json::parse(limited.body())["isSuccess"], false);
+  EXPECT_EQ(SignIn("man", "man@edu.io").result(), http::Status::ok);  // other accounts unaffected
+  std::this_thread::sleep_for(1100ms);
+  EXPECT_EQ(SignIn("woman", "woman@edu.io").result(), http::Status::ok);
+}
+
+TEST_F(AuthTest, SignInIsRateLimitedPerClientAddress) {
+  settings_.signin_per_minute_per_ip = 1;
+  settings_.signin_burst_per_ip = 3;
+  Restart();
+  for (int i = 0; i < 3; ++i)
+    EXPECT_NE(SignIn("x" + std::to_string(i), "y@edu.io").result(), http::Status::too_many_requests);
+  auto limited = SignIn("woman", "woman@edu.io");
+  EXPECT_EQ(limited.result(), http::Status::too_many_requests);
+  EXPECT_EQ(limited[http::bhttp::field::retry_after], "60");
+}
+
+TEST_F(AuthTest, CorsPreflightForAuthRoutes) {
+  for (const auto& [origin, allowed] :
+       {std::pair{"http://localhost:5173", true}, std::pair{"http://evil.example", false}}) {
+    http::Request pre{http::Verb::options, "/api/u/signin", 11};
+    pre.set(http::bhttp::field::origin, origin);
+    pre.set(http::bhttp::field::access_control_request_method, "POST");
+    pre.set(http::bhttp::field::access_control_request_headers, "content-type,authorization");
+    auto res = http::Fetch("127.0.0.1", app_->port(), std::move(pre), 2s);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->result(), http::Status::no_content);
+    EXPECT_EQ(res->count(http::bhttp::field::access_control_allow_origin), allowed ? 1u : 0u) << origin;
+    if (allowed) {
+      EXPECT_EQ((*res)[http::bhttp::field::access_control_allow_credentials], "true");
+      EXPECT_EQ((*res)[http::bhttp::field::access_control_allow_headers], "Content-Type, Authorization");
+    }
+  }
 }
 
 TEST_F(AuthTest, RedisDownMeans503NeverAnOpenDoor) {
