@@ -3,6 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "json_body.hpp"
 #include "nationpulse/base/json_writer.hpp"
 #include "nationpulse/http/json_response.hpp"
 #include "read_api.hpp"
@@ -63,14 +64,7 @@ Response AdminApi::GetUserPermissions(const Request& req) {
   }
   // The frontend sends the id as a string; a number is accepted too (D-25).
   int user_id = 0;
-  const nlohmann::json* id = nullptr;
-  if (body.is_object()) {
-    for (auto it = body.begin(); it != body.end(); ++it) {
-      std::string key = it.key();
-      for (auto& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      if (key == "userid") id = &*it;
-    }
-  }
+  const nlohmann::json* id = FindKeyIgnoringCase(body, "userID");
   if (id != nullptr && id->is_number_integer()) {
     user_id = id->get<int>();
   } else if (id != nullptr && id->is_string()) {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cookies.hpp"
+#include "json_body.hpp"
 #include "nationpulse/base/json_writer.hpp"
 #include "nationpulse/http/json_response.hpp"
 
@@ -26,19 +27,6 @@ std::optional<std::string> Cookie(const Request& req, std::string_view name) {
   auto value = FindCookie(req[http::bhttp::field::cookie], name);
   if (value && value->empty()) return std::nullopt;
   return value;
-}
-
-/// Go's decoder matches object keys case-insensitively; the frontend relies on nothing else.
-const nlohmann::json* FindKey(const nlohmann::json& obj, std::string_view key) {
-  for (auto it = obj.begin(); it != obj.end(); ++it) {
-    const auto& k = it.key();
-    if (k.size() == key.size() && std::equal(k.begin(), k.end(), key.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return &*it;
-    }
-  }
-  return nullptr;
 }
 
 }  // namespace
@@ -114,9 +102,9 @@ Response AuthApi::SignIn(const Request& req, const RequestContext& ctx) {
   }
   if (!body.is_object())
     return http::JsonError(Status::bad_request, "Invalid request payload: body must be a JSON object");
-  const auto* name = FindKey(body, "name");
-  const auto* email = FindKey(body, "email");
-  const auto* password = FindKey(body, "password");
+  const auto* name = FindKeyIgnoringCase(body, "name");
+  const auto* email = FindKeyIgnoringCase(body, "email");
+  const auto* password = FindKeyIgnoringCase(body, "password");
   if (name == nullptr || email == nullptr || !name->is_string() || !email->is_string() ||
       name->get_ref<const std::string&>().empty() || email->get_ref<const std::string&>().empty()) {
     return http::JsonError(Status::bad_request,
