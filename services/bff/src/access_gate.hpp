@@ -15,8 +15,8 @@ class AccessGate {
                                               http::RequestContext& context) = 0;
 };
 
-/// Refuses everything with the contract's 401. Used until sign-in exists, so protected routes
-/// stay closed rather than open.
+/// Refuses everything with the contract's 401: a gate for a deployment (or test) that must serve
+/// no protected route at all.
 class ClosedGate final : public AccessGate {
  public:
   std::optional<http::Response> Check(const http::Request& request, http::RequestContext& context) override;

@@ -1,6 +1,7 @@
 #include "admin_api.hpp"
 
 #include <charconv>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "json_body.hpp"
@@ -25,13 +26,24 @@ std::string IntArray(const std::vector<int>& values) {
   return out + "}";
 }
 
-std::optional<std::vector<int>> IntList(const nlohmann::json& v) {
-  if (v.is_null()) return std::vector<int>{};
-  if (!v.is_array()) return std::nullopt;
+/// A positive 32-bit id; nullopt for anything else (a larger number must not wrap to another id).
+std::optional<int> Id(const nlohmann::json* v) {
+  if (v == nullptr || !v->is_number_integer()) return std::nullopt;
+  const auto n = v->get<std::int64_t>();
+  if (n <= 0 || n > std::numeric_limits<int>::max()) return std::nullopt;
+  return static_cast<int>(n);
+}
+
+/// An array of ids; null means "none". nullopt when absent or malformed.
+std::optional<std::vector<int>> IdList(const nlohmann::json* v) {
+  if (v == nullptr) return std::nullopt;
+  if (v->is_null()) return std::vector<int>{};
+  if (!v->is_array()) return std::nullopt;
   std::vector<int> out;
-  for (const auto& e : v) {
-    if (!e.is_number_integer()) return std::nullopt;
-    out.push_back(e.get<int>());
+  for (const auto& e : *v) {
+    auto id = Id(&e);
+    if (!id) return std::nullopt;
+    out.push_back(*id);
   }
   return out;
 }
@@ -65,8 +77,8 @@ Response AdminApi::GetUserPermissions(const Request& req) {
   // The frontend sends the id as a string; a number is accepted too (D-25).
   int user_id = 0;
   const nlohmann::json* id = FindKeyIgnoringCase(body, "userID");
-  if (id != nullptr && id->is_number_integer()) {
-    user_id = id->get<int>();
+  if (auto n = Id(id)) {
+    user_id = *n;
   } else if (id != nullptr && id->is_string()) {
     const auto& text = id->get_ref<const std::string&>();
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), user_id);
@@ -74,7 +86,7 @@ Response AdminApi::GetUserPermissions(const Request& req) {
   }
   if (user_id <= 0) return http::JsonError(Status::bad_request, "Invalid UserID");
   auto modules = permissions_.Modules(user_id);
-  if (!modules) return http::JsonError(modules.error().status, modules.error().message);
+  if (!modules) return AuthErrorResponse(modules.error());
   std::string data;
   JsonWriter w(data);
   w.BeginArray();
@@ -90,17 +102,19 @@ Response AdminApi::SetUserPermissions(const Request& req) {
   } catch (const nlohmann::json::parse_error&) {
     return http::JsonError(Status::bad_request, "Invalid JSON");
   }
-  if (!body.is_object() || !body.contains("user_id") || !body["user_id"].is_number_integer() ||
-      !body.contains("role_id") || !body["role_id"].is_number_integer()) {
-    return http::JsonError(Status::bad_request, "Invalid JSON: user_id and role_id must be integers");
-  }
-  const int user_id = body["user_id"].get<int>();
-  const int role_id = body["role_id"].get<int>();
-  auto modules = IntList(body.value("modules", nlohmann::json()));
-  auto perms = IntList(body.value("permissions", nlohmann::json()));
+  const auto user = Id(FindKeyIgnoringCase(body, "user_id"));
+  const auto role = Id(FindKeyIgnoringCase(body, "role_id"));
+  if (!user || !role)
+    return http::JsonError(Status::bad_request,
+                           "Invalid JSON: user_id and role_id must be positive integers");
+  const int user_id = *user;
+  const int role_id = *role;
+  // Both sets are required (an empty array or null clears one), so a forgotten key never wipes grants.
+  auto modules = IdList(FindKeyIgnoringCase(body, "modules"));
+  auto perms = IdList(FindKeyIgnoringCase(body, "permissions"));
   if (!modules || !perms) {
     return http::JsonError(Status::bad_request,
-                           "Invalid JSON: modules and permissions must be arrays of integers");
+                           "Invalid JSON: modules and permissions must be arrays of positive integers");
   }
   auto done = pool_.Run([&](pqxx::connection& c) {
     pqxx::work tx(c);  // one transaction: the role, module and permission sets change together
@@ -115,7 +129,11 @@ Response AdminApi::SetUserPermissions(const Request& req) {
     }
     return DbErrorResponse(e);
   }
-  permissions_.Invalidate(user_id);
+  if (!permissions_.Invalidate(user_id)) {
+    // Saved, but the user's cached grants could not be dropped: say so, the call is safe to repeat.
+    return AuthErrorResponse({Status::service_unavailable,
+                              "permissions saved, but the permission cache could not be cleared; retry"});
+  }
   std::string data;
   JsonWriter w(data);
   w.BeginObject();

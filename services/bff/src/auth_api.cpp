@@ -17,12 +17,6 @@ using http::Status;
 
 namespace {
 
-Response ErrorResponse(const AuthError& e) {
-  auto res = http::JsonError(e.status, e.message);
-  if (e.status == Status::service_unavailable) res.set(http::bhttp::field::retry_after, "2");
-  return res;
-}
-
 std::optional<std::string> Cookie(const Request& req, std::string_view name) {
   auto value = FindCookie(req[http::bhttp::field::cookie], name);
   if (value && value->empty()) return std::nullopt;
@@ -45,7 +39,7 @@ std::optional<Response> TokenGate::Check(const Request& req, RequestContext& ctx
   const auto token = AccessTokenOf(req);
   if (!token) return http::JsonError(Status::unauthorized, "User does not have access or missing token");
   auto claims = sessions_.Authenticate(*token);
-  if (!claims) return ErrorResponse(claims.error());
+  if (!claims) return AuthErrorResponse(claims.error());
   int user_id = 0;
   const auto& sub = claims->subject;
   auto [ptr, ec] = std::from_chars(sub.data(), sub.data() + sub.size(), user_id);
@@ -57,7 +51,7 @@ std::optional<Response> TokenGate::Check(const Request& req, RequestContext& ctx
   const auto required = RequiredModule(ctx.path);
   if (!required) return http::JsonError(Status::forbidden, "Forbidden resource");
   auto modules = permissions_.Modules(user_id);
-  if (!modules) return ErrorResponse(modules.error());
+  if (!modules) return AuthErrorResponse(modules.error());
   if (std::find(modules->begin(), modules->end(), *required) == modules->end()) {
     return http::JsonError(Status::forbidden, "Forbidden resource");
   }
@@ -119,7 +113,7 @@ Response AuthApi::SignIn(const Request& req, const RequestContext& ctx) {
   std::optional<std::string> pw;
   if (password != nullptr && password->is_string()) pw = password->get<std::string>();
   auto result = sessions_.SignIn(name->get<std::string>(), email->get<std::string>(), pw);
-  if (!result) return ErrorResponse(result.error());
+  if (!result) return AuthErrorResponse(result.error());
   const auto& [user, tokens] = *result;
   std::string data;
   JsonWriter w(data);
@@ -142,7 +136,7 @@ Response AuthApi::SignIn(const Request& req, const RequestContext& ctx) {
 }
 
 Response AuthApi::SignOut(const Request& req) {
-  sessions_.Revoke(Cookie(req, "access_token"), Cookie(req, "refresh_token"));
+  sessions_.Revoke(AccessTokenOf(req), Cookie(req, "refresh_token"));
   auto res = http::JsonSuccess("\"Logout handled successfully\"");
   res.insert(http::bhttp::field::set_cookie, ClearedCookie("access_token", secure_cookies_));
   res.insert(http::bhttp::field::set_cookie, ClearedCookie("refresh_token", secure_cookies_));
@@ -158,12 +152,15 @@ Response AuthApi::Refresh(const Request& req) {
   // A still-valid session needs no rotation: hand back its access token (the original returned
   // the user id here, D-06), so the frontend can use it as Bearer.
   if (auto access = Cookie(req, "access_token")) {
-    if (sessions_.Authenticate(*access)) return http::JsonSuccess(token_data(*access));
+    auto live = sessions_.Authenticate(*access);
+    if (live) return http::JsonSuccess(token_data(*access));
+    // Redis down is not "signed out": the frontend must not drop the session over it.
+    if (live.error().status == Status::service_unavailable) return AuthErrorResponse(live.error());
   }
   const auto refresh = Cookie(req, "refresh_token");
   if (!refresh) return http::JsonError(Status::unauthorized, "missing cookie refresh_token");
   auto tokens = sessions_.Rotate(*refresh);
-  if (!tokens) return ErrorResponse(tokens.error());
+  if (!tokens) return AuthErrorResponse(tokens.error());
   auto res = http::JsonSuccess(token_data(tokens->access), Status::created);
   SetSessionCookies(res, *tokens);
   return res;
@@ -172,7 +169,7 @@ Response AuthApi::Refresh(const Request& req) {
 Response AuthApi::Permissions(const RequestContext& ctx) {
   const auto& sub = ctx.values.at("userID");
   auto modules = permissions_.Modules(std::stoi(sub));
-  if (!modules) return ErrorResponse(modules.error());
+  if (!modules) return AuthErrorResponse(modules.error());
   std::string data;
   JsonWriter w(data);
   w.BeginArray();

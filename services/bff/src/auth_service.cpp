@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "nationpulse/auth/password.hpp"
+#include "nationpulse/http/json_response.hpp"
 #include "nationpulse/log/log.hpp"
 
 namespace nationpulse::bff {
@@ -18,6 +19,12 @@ AuthError Unavailable(std::string_view what, const cache::CacheError& e) {
 }
 
 }  // namespace
+
+http::Response AuthErrorResponse(const AuthError& e) {
+  auto res = http::JsonError(e.status, e.message);
+  if (e.status == Status::service_unavailable) res.set(http::bhttp::field::retry_after, "2");
+  return res;
+}
 
 AuthError DbAuthError(const db::DbError& error) {
   log::Warn("database call failed during authentication",
@@ -61,12 +68,15 @@ Expected<std::pair<SessionService::User, SessionService::Tokens>, AuthError> Ses
   if (!found) return Unexpected{DbAuthError(found.error())};
   // One message for every refusal, so a caller cannot tell which part was wrong.
   const AuthError refused{Status::unauthorized, "invalid name, email or password"};
-  if (!found->user) return Unexpected{refused};
-  if (found->hash) {
-    if (!password || !auth::VerifyPassword(*found->hash, *password)) return Unexpected{refused};
-  } else if (!options_.allow_passwordless) {
+  if (!found->user || (!found->hash && !options_.allow_passwordless)) {
+    // Spend the same Argon2id time as a real check, so response time does not reveal which
+    // name/e-mail pairs exist.
+    static const std::string kDummyHash = auth::HashPassword("nationpulse-timing-equaliser");
+    (void)auth::VerifyPassword(kDummyHash, password.value_or(""));
     return Unexpected{refused};
   }
+  if (found->hash && (!password || !auth::VerifyPassword(*found->hash, *password)))
+    return Unexpected{refused};
   auto tokens = Issue(found->user->id);
   if (!tokens) return Unexpected{tokens.error()};
   return std::make_pair(*found->user, std::move(*tokens));

@@ -81,6 +81,9 @@ class SessionService {
   auth::JwtCodec refresh_codec_;
 };
 
+/// The envelope answer of an AuthError (503s carry Retry-After).
+http::Response AuthErrorResponse(const AuthError& error);
+
 /// Maps a database failure to the answer of an auth step: 503 when unavailable, 500 otherwise.
 AuthError DbAuthError(const db::DbError& error);
 

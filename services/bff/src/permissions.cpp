@@ -71,11 +71,13 @@ Expected<std::vector<int>, AuthError> PermissionService::Modules(int user_id) {
   return modules;
 }
 
-void PermissionService::Invalidate(int user_id) {
+bool PermissionService::Invalidate(int user_id) {
   const auto id = std::to_string(user_id);
   if (auto r = redis_.Del({"utils:permissions:" + id, "utils:modulePermissions:" + id}); !r) {
     log::Warn("permission cache invalidation failed", {{"user", id}, {"error", r.error().message}});
+    return false;
   }
+  return true;
 }
 
 }  // namespace nationpulse::bff

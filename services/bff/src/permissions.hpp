@@ -39,7 +39,8 @@ class PermissionService {
   /// is cached then (the original cached null for 15 minutes, D-13).
   Expected<std::vector<int>, AuthError> Modules(int user_id);
   /// Drops both cache keys of a user after an admin change (D-15).
-  void Invalidate(int user_id);
+  /// @returns false when Redis could not be reached (the old grants may then linger for the TTL).
+  [[nodiscard]] bool Invalidate(int user_id);
 
  private:
   db::Pool& pool_;

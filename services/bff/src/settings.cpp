@@ -101,6 +101,9 @@ Settings LoadSettings(config::Env& env) {
       std::chrono::duration_cast<std::chrono::seconds>(env.Duration("ACCESS_TOKEN_TTL", 15min));
   s.auth.refresh_ttl =
       std::chrono::duration_cast<std::chrono::seconds>(env.Duration("REFRESH_TOKEN_TTL", 168h));
+  if (s.auth.access_ttl < std::chrono::seconds(60)) errors.push_back("ACCESS_TOKEN_TTL must be at least 1m");
+  if (s.auth.refresh_ttl < s.auth.access_ttl)
+    errors.push_back("REFRESH_TOKEN_TTL must not be shorter than ACCESS_TOKEN_TTL");
   s.auth.allow_passwordless = env.Bool("AUTH_ALLOW_PASSWORDLESS", false);
   s.secure_cookies = env.Bool("COOKIE_SECURE", false);
   s.signin_per_minute_per_ip = static_cast<double>(env.Int("SIGNIN_RATE_PER_IP", 30, 0, 1'000'000));

@@ -64,5 +64,52 @@ TEST(Settings, BadValuesStopStartupNamingTheVariable) {
   }
 }
 
+TEST(Settings, AuthDefaults) {
+  config::Env env(config::Env::Vars{{"ACCESS_SECRET", kAccess}, {"REFRESH_SECRET", kRefresh}});
+  auto s = LoadSettings(env);
+  EXPECT_EQ(s.auth.access_secret, kAccess);
+  EXPECT_EQ(s.auth.refresh_secret, kRefresh);
+  EXPECT_EQ(s.auth.access_ttl, 900s);
+  EXPECT_EQ(s.auth.refresh_ttl, 604800s);
+  EXPECT_FALSE(s.auth.allow_passwordless);
+  EXPECT_FALSE(s.secure_cookies);
+}
+
+std::string ErrorOf(config::Env::Vars vars) {
+  config::Env env(std::move(vars));
+  try {
+    LoadSettings(env);
+  } catch (const config::ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Settings, SecretsAreRequiredStrongAndDistinct) {
+  EXPECT_NE(ErrorOf({}).find("ACCESS_SECRET (or ACCESS_SECRET_FILE) is required"), std::string::npos);
+  EXPECT_NE(ErrorOf({{"ACCESS_SECRET", "short"}, {"REFRESH_SECRET", kRefresh}}).find("at least 32 bytes"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf({{"ACCESS_SECRET", kAccess}, {"REFRESH_SECRET", kAccess}}).find("must differ"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf({{"ACCESS_SECRET", kAccess}, {"REFRESH_SECRET", kRefresh}, {"ACCESS_TOKEN_TTL", "500ms"}})
+                .find("ACCESS_TOKEN_TTL must be at least 1m"),
+            std::string::npos);
+  EXPECT_EQ(ErrorOf({{"ACCESS_SECRET", kAccess}, {"REFRESH_SECRET", kRefresh}}), "");
+}
+
+TEST(Settings, SecretFromFile) {
+  const std::string path = ::testing::TempDir() + "np_access_secret";
+  {
+    std::ofstream f(path);
+    f << kAccess << "\n";
+  }
+  config::Env env(config::Env::Vars{{"ACCESS_SECRET_FILE", path}, {"REFRESH_SECRET", kRefresh}});
+  EXPECT_EQ(LoadSettings(env).auth.access_secret, kAccess);
+  std::remove(path.c_str());
+  EXPECT_NE(ErrorOf({{"ACCESS_SECRET_FILE", "/nonexistent/secret"}, {"REFRESH_SECRET", kRefresh}})
+                .find("ACCESS_SECRET_FILE"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace nationpulse::bff

@@ -143,6 +143,11 @@ TEST_F(AuthTest, SignInRefreshReadSignOutCycle) {
   EXPECT_NE(CookiesOf(out).find("access_token="), std::string::npos);
   auto refused = Call(http::Verb::get, "/api/health/country?countryCode=USA", {}, {}, access);
   EXPECT_EQ(refused.result(), http::Status::unauthorized);
+  // A Bearer-only client is signed out too.
+  auto again = json::parse(SignIn("woman", "woman@edu.io").body())["data"]["access_token"].get<std::string>();
+  EXPECT_EQ(Call(http::Verb::post, "/api/u/signout", "", {}, again).result(), http::Status::ok);
+  EXPECT_EQ(Call(http::Verb::get, "/api/health/country?countryCode=USA", {}, {}, again).result(),
+            http::Status::unauthorized);
   // Without any cookie sign-out still answers 200 (the original panicked, D-05).
   EXPECT_EQ(Call(http::Verb::post, "/api/u/signout").result(), http::Status::ok);
 }
@@ -241,7 +246,7 @@ TEST_F(AuthTest, AdminRoutesAndEditsTakeEffectOnTheNextRequest) {
   EXPECT_EQ(Call(http::Verb::post, "/api/a/getUserPermissions", "nope", admin).result(),
             http::Status::bad_request);
 
-  // The guest is refused Economy (and that refusal is cached) until the admin grants it.
+  // The guest is refused Economy (his module list is now cached) until the admin grants it.
   EXPECT_EQ(Call(http::Verb::get, "/api/economy/gdp/country?countryCode=USA", {}, guest).result(),
             http::Status::forbidden);
   auto set = Call(http::Verb::post, "/api/a/setUserPermissions",
@@ -258,6 +263,15 @@ TEST_F(AuthTest, AdminRoutesAndEditsTakeEffectOnTheNextRequest) {
             http::Status::bad_request);
   EXPECT_EQ(Call(http::Verb::post, "/api/a/setUserPermissions", R"({"user_id":"1"})", admin).result(),
             http::Status::bad_request);
+  // 4294967297 would wrap to user 1 in a 32-bit int: refused, never applied to another user.
+  EXPECT_EQ(Call(http::Verb::post, "/api/a/setUserPermissions",
+                 R"({"user_id":4294967297,"role_id":1,"modules":[1],"permissions":[1]})", admin)
+                .result(),
+            http::Status::bad_request);
+  EXPECT_EQ(
+      Call(http::Verb::post, "/api/a/setUserPermissions", R"({"user_id":1,"role_id":1,"modules":[1]})", admin)
+          .result(),
+      http::Status::bad_request);  // a forgotten set must not wipe the user's grants
   // Put the seed's grants back for the other tests.
   ASSERT_EQ(Call(http::Verb::post, "/api/a/setUserPermissions",
                  R"({"user_id":1,"role_id":1,"modules":[1,2,3],"permissions":[1,2]})", admin)
