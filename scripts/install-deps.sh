@@ -24,7 +24,7 @@ PACKAGES=(
   libboost1.81-dev libboost-url1.81-dev
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librdkafka-dev libpqxx-dev libhiredis-dev libspdlog-dev nlohmann-json3-dev
-  libgtest-dev libgmock-dev libsodium-dev libssl-dev libcurl4-openssl-dev prometheus-cpp-dev
+  libgtest-dev libgmock-dev libsodium-dev libssl-dev libcurl4-openssl-dev prometheus-cpp-dev libexpat1-dev
   postgresql postgresql-client redis-server
   openjdk-17-jre-headless maven
   wrk curl
