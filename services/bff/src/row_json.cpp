@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "nationpulse/base/json_writer.hpp"
+#include "nationpulse/db/text_format.hpp"
 
 namespace nationpulse::bff {
 
@@ -82,19 +83,6 @@ const RowShape& EconomyShape() {
   return shape;
 }
 
-std::string PgTimestampToRfc3339(std::string_view text) {
-  // "YYYY-MM-DD HH:MM:SS[.ffffff]+00[:MM]"
-  std::string out(text);
-  if (out.size() > 10 && out[10] == ' ') out[10] = 'T';
-  const auto sign = out.find_last_of("+-");
-  if (sign == std::string::npos || sign < 19) return out;
-  std::string offset = out.substr(sign);
-  out.erase(sign);
-  if (offset == "+00" || offset == "+00:00" || offset == "-00") return out + "Z";
-  if (offset.size() == 3) offset += ":00";
-  return out + offset;
-}
-
 std::string RowsToJson(const pqxx::result& rows, const RowShape& shape) {
   if (!rows.empty() && static_cast<std::size_t>(rows.columns()) != shape.columns.size()) {
     throw std::runtime_error("result has " + std::to_string(rows.columns()) +
@@ -132,7 +120,7 @@ std::string RowsToJson(const pqxx::result& rows, const RowShape& shape) {
           if (field.is_null()) {
             w.Null();
           } else {
-            w.String(PgTimestampToRfc3339(std::string_view(field.c_str(), field.size())));
+            w.String(db::TimestampToRfc3339(std::string_view(field.c_str(), field.size())));
           }
           break;
       }

@@ -38,8 +38,4 @@ const RowShape& EconomyShape();              ///< §9.6 (economy and growth tabl
 /// (a schema that drifted from the contract is a bug, not user input).
 std::string RowsToJson(const pqxx::result& rows, const RowShape& shape);
 
-/// Postgres timestamptz text in UTC ("2025-11-02 09:14:03.51872+00") to RFC 3339 with 'Z'.
-/// Other offsets are kept as "+hh:mm".
-std::string PgTimestampToRfc3339(std::string_view text);
-
 }  // namespace nationpulse::bff

@@ -5,16 +5,6 @@
 namespace nationpulse::bff {
 namespace {
 
-TEST(PgTimestampToRfc3339, UtcBecomesZ) {
-  EXPECT_EQ(PgTimestampToRfc3339("2025-11-02 09:14:03.51872+00"), "2025-11-02T09:14:03.51872Z");
-  EXPECT_EQ(PgTimestampToRfc3339("2025-11-02 09:14:03+00"), "2025-11-02T09:14:03Z");
-}
-
-TEST(PgTimestampToRfc3339, OtherOffsetsKept) {
-  EXPECT_EQ(PgTimestampToRfc3339("2025-11-02 09:14:03.5+05:30"), "2025-11-02T09:14:03.5+05:30");
-  EXPECT_EQ(PgTimestampToRfc3339("2025-11-02 09:14:03-07"), "2025-11-02T09:14:03-07:00");
-}
-
 TEST(RowShapes, KeyOrderAndTypesFollowTheContract) {
   auto keys = [](const RowShape& s) {
     std::string out;

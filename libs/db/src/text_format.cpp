@@ -1,0 +1,18 @@
+#include "nationpulse/db/text_format.hpp"
+
+namespace nationpulse::db {
+
+std::string TimestampToRfc3339(std::string_view text) {
+  // "YYYY-MM-DD HH:MM:SS[.ffffff]+00[:MM]"
+  std::string out(text);
+  if (out.size() > 10 && out[10] == ' ') out[10] = 'T';
+  const auto sign = out.find_last_of("+-");
+  if (sign == std::string::npos || sign < 19) return out;
+  std::string offset = out.substr(sign);
+  out.erase(sign);
+  if (offset == "+00" || offset == "+00:00" || offset == "-00") return out + "Z";
+  if (offset.size() == 3) offset += ":00";
+  return out + offset;
+}
+
+}  // namespace nationpulse::db
