@@ -3,6 +3,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "nationpulse/base/country_code.hpp"
 #include "nationpulse/http/json_response.hpp"
 #include "nationpulse/log/log.hpp"
 
@@ -18,15 +19,6 @@ int CurrentUtcYear() {
   std::tm tm{};
   gmtime_r(&now, &tm);
   return tm.tm_year + 1900;
-}
-
-bool ReadApi::ValidCountryCode(std::string_view code) {
-  if (code.size() < 2 || code.size() > 12) return false;
-  for (char c : code) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-    if (!ok) return false;
-  }
-  return true;
 }
 
 http::Response DbErrorResponse(const db::DbError& error) {
@@ -87,7 +79,7 @@ Response ReadApi::CountryRoute(const RequestContext& ctx, const std::string& key
   if (!code || code->empty()) {
     return http::JsonError(Status::bad_request, "countryCode query parameter is required");
   }
-  if (!ValidCountryCode(*code)) {
+  if (!IsValidCountryCode(*code)) {
     return http::JsonError(Status::bad_request,
                            "invalid countryCode: use 2 to 12 letters, digits or underscores (e.g. USA)");
   }

@@ -29,9 +29,6 @@ class ReadApi {
   /// Adds the nine routes to `router`.
   void Register(http::Router& router);
 
-  /// countryCode rule of rest-api.md §8.11 [REC]: 2–12 of [A-Za-z0-9_].
-  static bool ValidCountryCode(std::string_view code);
-
  private:
   http::Response Serve(const std::string& cache_key, const std::string& sql, const RowShape& shape,
                        const std::vector<std::string>& params);

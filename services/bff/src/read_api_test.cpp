@@ -5,22 +5,6 @@
 namespace nationpulse::bff {
 namespace {
 
-TEST(ValidCountryCode, AcceptsIsoAndAggregates) {
-  EXPECT_TRUE(ReadApi::ValidCountryCode("USA"));
-  EXPECT_TRUE(ReadApi::ValidCountryCode("EU27_2020"));
-  EXPECT_TRUE(ReadApi::ValidCountryCode("de"));
-}
-
-TEST(ValidCountryCode, RejectsWildcardsAndJunk) {
-  EXPECT_FALSE(ReadApi::ValidCountryCode(""));
-  EXPECT_FALSE(ReadApi::ValidCountryCode("U"));
-  EXPECT_FALSE(ReadApi::ValidCountryCode("%"));
-  EXPECT_FALSE(ReadApi::ValidCountryCode("US%"));
-  EXPECT_FALSE(ReadApi::ValidCountryCode("USA'; DROP TABLE poptable;--"));
-  EXPECT_FALSE(ReadApi::ValidCountryCode("ABCDEFGHIJKLM"));
-  EXPECT_FALSE(ReadApi::ValidCountryCode("US A"));
-}
-
 TEST(DbErrorResponse, UnavailableIs503AndQueryIs500) {
   using K = db::DbError::Kind;
   EXPECT_EQ(DbErrorResponse({K::kUnavailable, "down", ""}).result(), http::Status::service_unavailable);
