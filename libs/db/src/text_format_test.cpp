@@ -8,6 +8,8 @@ namespace {
 TEST(TimestampToRfc3339, UtcBecomesZ) {
   EXPECT_EQ(TimestampToRfc3339("2025-11-02 09:14:03.51872+00"), "2025-11-02T09:14:03.51872Z");
   EXPECT_EQ(TimestampToRfc3339("2025-11-02 09:14:03+00"), "2025-11-02T09:14:03Z");
+  EXPECT_EQ(TimestampToRfc3339("2025-11-02 09:14:03+00:00"), "2025-11-02T09:14:03Z");
+  EXPECT_EQ(TimestampToRfc3339("2025-11-02 09:14:03.51872"), "2025-11-02T09:14:03.51872Z");
 }
 
 TEST(TimestampToRfc3339, OtherOffsetsKept) {
