@@ -149,26 +149,24 @@ Expected<Redis::Reply, CacheError> Redis::Command(const std::vector<std::string_
   return reply;
 }
 
-Expected<std::optional<std::string>, CacheError> Redis::Get(std::string_view key) {
-  auto r = Command({"GET", key});
+Expected<std::optional<std::string>, CacheError> Redis::StringCommand(std::string_view verb,
+                                                                      std::string_view key) {
+  auto r = Command({verb, key});
   if (!r) return Unexpected{r.error()};
   const auto* reply = r->ptr.get();
   if (reply->type == REDIS_REPLY_NIL) return std::optional<std::string>{};
   if (reply->type != REDIS_REPLY_STRING) {
-    return Unexpected{CacheError{CacheError::Kind::kReply, "unexpected reply type for GET"}};
+    return Unexpected{CacheError{CacheError::Kind::kReply, "unexpected reply type for " + std::string(verb)}};
   }
   return std::optional<std::string>(std::string(reply->str, reply->len));
 }
 
+Expected<std::optional<std::string>, CacheError> Redis::Get(std::string_view key) {
+  return StringCommand("GET", key);
+}
+
 Expected<std::optional<std::string>, CacheError> Redis::GetDel(std::string_view key) {
-  auto r = Command({"GETDEL", key});
-  if (!r) return Unexpected{r.error()};
-  const auto* reply = r->ptr.get();
-  if (reply->type == REDIS_REPLY_NIL) return std::optional<std::string>{};
-  if (reply->type != REDIS_REPLY_STRING) {
-    return Unexpected{CacheError{CacheError::Kind::kReply, "unexpected reply type for GETDEL"}};
-  }
-  return std::optional<std::string>(std::string(reply->str, reply->len));
+  return StringCommand("GETDEL", key);
 }
 
 Expected<void, CacheError> Redis::SetEx(std::string_view key, std::string_view value,

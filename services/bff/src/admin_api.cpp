@@ -85,14 +85,7 @@ Response AdminApi::GetUserPermissions(const Request& req) {
     if (ec != std::errc() || ptr != text.data() + text.size()) user_id = 0;
   }
   if (user_id <= 0) return http::JsonError(Status::bad_request, "Invalid UserID");
-  auto modules = permissions_.Modules(user_id);
-  if (!modules) return AuthErrorResponse(modules.error());
-  std::string data;
-  JsonWriter w(data);
-  w.BeginArray();
-  for (int m : *modules) w.Int(m);
-  w.EndArray();
-  return http::JsonSuccess(data);
+  return ModuleListResponse(permissions_.Modules(user_id));
 }
 
 Response AdminApi::SetUserPermissions(const Request& req) {

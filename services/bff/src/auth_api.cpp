@@ -168,14 +168,7 @@ Response AuthApi::Refresh(const Request& req) {
 
 Response AuthApi::Permissions(const RequestContext& ctx) {
   const auto& sub = ctx.values.at("userID");
-  auto modules = permissions_.Modules(std::stoi(sub));
-  if (!modules) return AuthErrorResponse(modules.error());
-  std::string data;
-  JsonWriter w(data);
-  w.BeginArray();
-  for (int m : *modules) w.Int(m);
-  w.EndArray();
-  return http::JsonSuccess(data);
+  return ModuleListResponse(permissions_.Modules(std::stoi(sub)));
 }
 
 void AuthApi::Register(http::Router& router) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nationpulse/base/json_writer.hpp"
+#include "nationpulse/http/json_response.hpp"
 #include "nationpulse/log/log.hpp"
 
 namespace nationpulse::bff {
@@ -78,6 +79,16 @@ bool PermissionService::Invalidate(int user_id) {
     return false;
   }
   return true;
+}
+
+http::Response ModuleListResponse(const Expected<std::vector<int>, AuthError>& modules) {
+  if (!modules) return AuthErrorResponse(modules.error());
+  std::string data;
+  JsonWriter w(data);
+  w.BeginArray();
+  for (int m : *modules) w.Int(m);
+  w.EndArray();
+  return http::JsonSuccess(data);
 }
 
 }  // namespace nationpulse::bff

@@ -48,4 +48,7 @@ class PermissionService {
   std::chrono::seconds ttl_;
 };
 
+/// The answer of routes 4 and 7: the module values as a JSON int array, or the error's envelope.
+http::Response ModuleListResponse(const Expected<std::vector<int>, AuthError>& modules);
+
 }  // namespace nationpulse::bff

@@ -71,6 +71,8 @@ class Redis {
  private:
   struct Reply;
   Expected<Reply, CacheError> Command(const std::vector<std::string_view>& argv);
+  /// A command answering a bulk string or nil (GET, GETDEL).
+  Expected<std::optional<std::string>, CacheError> StringCommand(std::string_view verb, std::string_view key);
   Expected<redisContext*, CacheError> Acquire();
   void Release(redisContext* ctx, bool healthy);
   Expected<redisContext*, CacheError> Connect();

@@ -84,7 +84,7 @@ struct ConsumerOptions {
 /// Group consumer with manual commits (enable.auto.commit=false, enable.auto.offset.store=false):
 /// commit after processing = at-least-once. Use from one thread.
 ///
-///   kafka::Consumer consumer({.brokers = b, .group_id = "nationpulse-reporting", .topics = {"message-log"}});
+///   kafka::Consumer consumer({.brokers = b, .group_id = group, .topics = {"message-log"}});
 ///   if (auto m = consumer.Poll(500ms); m && *m) { Process(**m); consumer.Commit(**m); }
 class Consumer final {
  public:
