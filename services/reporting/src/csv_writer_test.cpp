@@ -3,10 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "nationpulse/db/text_format.hpp"
-#include "report_table.hpp"
+#include "nationpulse/report/tables.hpp"
 
 namespace nationpulse::reporting {
 namespace {
+
+using report::FindReportTable;
+using report::ReportTable;
+using report::CellKind;
 
 std::string OneTextCell(std::string_view text) {
   std::string out;

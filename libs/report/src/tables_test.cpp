@@ -1,10 +1,10 @@
-#include "report_table.hpp"
+#include "nationpulse/report/tables.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace nationpulse::reporting {
+namespace nationpulse::report {
 namespace {
 
 std::string Joined(const std::vector<std::string_view>& headers) {
@@ -70,4 +70,4 @@ TEST(ReportTable, UnknownKeys) {
 }
 
 }  // namespace
-}  // namespace nationpulse::reporting
+}  // namespace nationpulse::report

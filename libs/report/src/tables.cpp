@@ -1,6 +1,6 @@
-#include "report_table.hpp"
+#include "nationpulse/report/tables.hpp"
 
-namespace nationpulse::reporting {
+namespace nationpulse::report {
 namespace {
 
 using K = CellKind;
@@ -47,4 +47,4 @@ const ReportTable* FindReportTable(std::string_view key) {
   return nullptr;
 }
 
-}  // namespace nationpulse::reporting
+}  // namespace nationpulse::report

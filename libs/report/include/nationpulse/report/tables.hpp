@@ -3,7 +3,7 @@
 #include <string_view>
 #include <vector>
 
-namespace nationpulse::reporting {
+namespace nationpulse::report {
 
 /// How one result column becomes one CSV cell (messaging.md §8 [REC]).
 enum class CellKind {
@@ -28,4 +28,4 @@ const ReportTable* FindReportTable(std::string_view key);
 /// All six tables, in the order of messaging.md §5.1.
 const std::vector<ReportTable>& AllReportTables();
 
-}  // namespace nationpulse::reporting
+}  // namespace nationpulse::report
