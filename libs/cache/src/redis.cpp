@@ -191,6 +191,46 @@ Expected<void, CacheError> Redis::Ping() {
   return {};
 }
 
+Expected<void, CacheError> Redis::HSetWithTtl(std::string_view key, std::string_view field,
+                                              std::string_view value, std::chrono::seconds ttl) {
+  auto set = Command({"HSET", key, field, value});
+  if (!set) return Unexpected{set.error()};
+  const auto seconds = std::to_string(std::max<long long>(1, ttl.count()));
+  auto expire = Command({"EXPIRE", key, seconds});
+  if (!expire) return Unexpected{expire.error()};
+  return {};
+}
+
+Expected<std::vector<std::pair<std::string, std::string>>, CacheError> Redis::HGetAll(std::string_view key) {
+  auto r = Command({"HGETALL", key});
+  if (!r) return Unexpected{r.error()};
+  const redisReply* reply = r->ptr.get();
+  // RESP2 answers a flat array field, value, field, value...
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements % 2 != 0) {
+    return Unexpected{CacheError{CacheError::Kind::kReply, "unexpected reply type for HGETALL"}};
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(reply->elements / 2);
+  for (std::size_t i = 0; i + 1 < reply->elements; i += 2) {
+    const redisReply* f = reply->element[i];
+    const redisReply* v = reply->element[i + 1];
+    if (f->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING) {
+      return Unexpected{CacheError{CacheError::Kind::kReply, "unexpected element type in HGETALL"}};
+    }
+    out.emplace_back(std::string(f->str, f->len), std::string(v->str, v->len));
+  }
+  return out;
+}
+
+Expected<std::int64_t, CacheError> Redis::HDel(std::string_view key, const std::vector<std::string>& fields) {
+  if (fields.empty()) return std::int64_t{0};
+  std::vector<std::string_view> argv{"HDEL", key};
+  for (const auto& f : fields) argv.push_back(f);
+  auto r = Command(argv);
+  if (!r) return Unexpected{r.error()};
+  return static_cast<std::int64_t>(r->ptr->integer);
+}
+
 Redis::Stats Redis::stats() const {
   std::lock_guard lock(mutex_);
   return Stats{open_, in_use_};

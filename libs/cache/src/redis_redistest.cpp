@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <map>
 #include <thread>
 
 #include "nationpulse/cache/cache_aside.hpp"
@@ -52,6 +53,28 @@ TEST(RedisIntegration, SetGetDelWithTtl) {
   auto removed = redis.Del({"np:test:a", "np:test:missing"});
   ASSERT_TRUE(removed);
   EXPECT_EQ(*removed, 1);
+}
+
+TEST(RedisIntegration, HashWithTtl) {
+  Redis redis(TestOptions());
+  ASSERT_TRUE(redis.Del({"np:test:h"}));
+  auto empty = redis.HGetAll("np:test:h");
+  ASSERT_TRUE(empty);
+  EXPECT_TRUE(empty->empty());
+  ASSERT_TRUE(redis.HSetWithTtl("np:test:h", "r1", "population:USA", 60s));
+  ASSERT_TRUE(redis.HSetWithTtl("np:test:h", "r2", "health:FRA", 60s));
+  auto all = redis.HGetAll("np:test:h");
+  ASSERT_TRUE(all);
+  std::map<std::string, std::string> got(all->begin(), all->end());
+  EXPECT_EQ(got, (std::map<std::string, std::string>{{"r1", "population:USA"}, {"r2", "health:FRA"}}));
+  auto removed = redis.HDel("np:test:h", {"r1", "nope"});
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 1);
+  ASSERT_TRUE(redis.HSetWithTtl("np:test:h", "r3", "x", 1s));
+  std::this_thread::sleep_for(1100ms);
+  auto expired = redis.HGetAll("np:test:h");
+  ASSERT_TRUE(expired);
+  EXPECT_TRUE(expired->empty());  // the TTL covers the whole hash
 }
 
 TEST(RedisIntegration, ErrorReplyIsReported) {

@@ -63,4 +63,16 @@ void LogEventCb::event_cb(RdKafka::Event& event) {
   }
 }
 
+Expected<void, KafkaError> PingCluster(RdKafka::Handle& handle, std::chrono::milliseconds timeout) {
+  RdKafka::Metadata* raw = nullptr;
+  // all_topics=false with no topic asks for brokers only: cheap, and still a real round trip.
+  const auto code = handle.metadata(false, nullptr, &raw, static_cast<int>(timeout.count()));
+  std::unique_ptr<RdKafka::Metadata> metadata(raw);
+  if (code != RdKafka::ERR_NO_ERROR) return Unexpected{ToError(code, "metadata")};
+  if (metadata == nullptr || metadata->brokers()->empty()) {
+    return Unexpected{KafkaError{KafkaError::Kind::kUnavailable, "metadata: no broker"}};
+  }
+  return {};
+}
+
 }  // namespace nationpulse::kafka::detail

@@ -16,6 +16,7 @@ Consumer::Consumer(ConsumerOptions options) : impl_(std::make_unique<Impl>()) {
   detail::Set(*conf, "group.id", options.group_id);
   detail::Set(*conf, "auto.offset.reset", options.auto_offset_reset);
   detail::Set(*conf, "session.timeout.ms", std::to_string(options.session_timeout.count()));
+  detail::Set(*conf, "max.poll.interval.ms", std::to_string(options.max_poll_interval.count()));
   detail::Set(*conf, "enable.auto.commit", "false");
   detail::Set(*conf, "enable.auto.offset.store", "false");
   std::string err;
@@ -65,6 +66,10 @@ Expected<void, KafkaError> Consumer::Commit(const Message& message) {
   RdKafka::TopicPartition::destroy(offsets);
   if (code != RdKafka::ERR_NO_ERROR) return Unexpected{detail::ToError(code, "commit")};
   return {};
+}
+
+Expected<void, KafkaError> Consumer::Ping(std::chrono::milliseconds timeout) {
+  return detail::PingCluster(*impl_->consumer, timeout);
 }
 
 }  // namespace nationpulse::kafka

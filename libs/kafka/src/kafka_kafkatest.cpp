@@ -81,10 +81,24 @@ TEST(KafkaIntegration, EnsureTopicsSendConsumeCommitRedeliver) {
   }
 
   Consumer reopened(GroupOptions(brokers, topic, group));
+  const auto consumer_ping = reopened.Ping(5s);
+  EXPECT_TRUE(consumer_ping) << consumer_ping.error().message;
   const auto redelivered = Receive(reopened, 1);
   ASSERT_EQ(redelivered.size(), 1u);
   EXPECT_EQ(redelivered[0].offset, 2);
   EXPECT_EQ(redelivered[0].value, "message-2");
+}
+
+TEST(KafkaIntegration, PingReachableAndUnreachableCluster) {
+  Producer live(ProducerOptions{.brokers = testing::RequireEnv("KAFKA_BROKERS")});
+  const auto up = live.Ping(5s);
+  EXPECT_TRUE(up) << up.error().message;
+  // Port 1 on loopback refuses connections: the ping fails within its deadline.
+  Producer dead(ProducerOptions{.brokers = "127.0.0.1:1", .delivery_timeout = 1000ms});
+  const auto started = std::chrono::steady_clock::now();
+  const auto down = dead.Ping(700ms);
+  EXPECT_FALSE(down);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
 }
 
 }  // namespace

@@ -107,4 +107,8 @@ Expected<void, KafkaError> Producer::Send(std::string_view topic, std::string_vi
   }
 }
 
+Expected<void, KafkaError> Producer::Ping(std::chrono::milliseconds timeout) {
+  return detail::PingCluster(*impl_->producer, timeout);
+}
+
 }  // namespace nationpulse::kafka

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "nationpulse/base/expected.hpp"
@@ -61,6 +62,14 @@ class Redis {
   /// @returns the number of keys removed.
   Expected<std::int64_t, CacheError> Del(const std::vector<std::string>& keys);
   Expected<void, CacheError> Ping();
+
+  /// HSET key field value, then EXPIRE key ttl (the whole hash expires `ttl` after its last write).
+  Expected<void, CacheError> HSetWithTtl(std::string_view key, std::string_view field, std::string_view value,
+                                         std::chrono::seconds ttl);
+  /// HGETALL as (field, value) pairs; empty when the key does not exist.
+  Expected<std::vector<std::pair<std::string, std::string>>, CacheError> HGetAll(std::string_view key);
+  /// @returns the number of fields removed.
+  Expected<std::int64_t, CacheError> HDel(std::string_view key, const std::vector<std::string>& fields);
 
   struct Stats {
     std::size_t open = 0;

@@ -59,6 +59,9 @@ class Producer final {
                                   const std::vector<Header>& headers = {},
                                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+  /// A metadata round trip to the cluster within `timeout`: is any broker reachable right now?
+  Expected<void, KafkaError> Ping(std::chrono::milliseconds timeout);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
@@ -79,6 +82,8 @@ struct ConsumerOptions {
   std::vector<std::string> topics;
   std::string auto_offset_reset = "earliest";
   std::chrono::milliseconds session_timeout{10000};
+  /// max.poll.interval.ms: longest allowed gap between Poll calls before the group reassigns partitions.
+  std::chrono::milliseconds max_poll_interval{300000};
 };
 
 /// Group consumer with manual commits (enable.auto.commit=false, enable.auto.offset.store=false):
@@ -101,6 +106,8 @@ class Consumer final {
   Expected<std::optional<Message>, KafkaError> Poll(std::chrono::milliseconds timeout);
   /// Commits the offset after `message` (synchronously).
   Expected<void, KafkaError> Commit(const Message& message);
+  /// A metadata round trip within `timeout` (safe to call from another thread than Poll).
+  Expected<void, KafkaError> Ping(std::chrono::milliseconds timeout);
 
  private:
   struct Impl;
