@@ -3,6 +3,9 @@
 #include <fstream>
 #include <iterator>
 
+#include "nationpulse/cache/settings.hpp"
+#include "nationpulse/db/settings.hpp"
+
 namespace nationpulse::bff {
 
 using namespace std::chrono_literals;
@@ -28,15 +31,6 @@ std::string Secret(config::Env& env, const std::string& name, std::vector<std::s
   return {};
 }
 
-void HostPort(config::Env& env, const char* name, const char* fallback, std::string& host, int& port,
-              std::vector<std::string>& errors) {
-  try {
-    db::ParseAddress(env.String(name, fallback), host, port);
-  } catch (const std::invalid_argument& e) {
-    errors.push_back(std::string(name) + ": " + e.what());
-  }
-}
-
 }  // namespace
 
 Settings LoadSettings(config::Env& env) {
@@ -57,23 +51,8 @@ Settings LoadSettings(config::Env& env) {
   s.http.drain_timeout = env.Duration("SHUTDOWN_TIMEOUT", 5s);
   s.http.max_connections = static_cast<std::size_t>(env.Int("HTTP_MAX_CONNECTIONS", 10'000, 1, 1'000'000));
 
-  HostPort(env, "PG_DB_ADDR", "localhost:5432", s.postgres.host, s.postgres.port, errors);
-  s.postgres.dbname = env.String("PG_DB_NAME", "nationPulseDB");
-  s.postgres.user = env.String("PG_DB_USER", "postgres");
-  // Compose and k8s of the original set PG_DB_PASSWORD while the code read PG_DB_PASS (D-22).
-  s.postgres.password = env.FirstOf({"PG_DB_PASS", "PG_DB_PASSWORD"}, "postgres");
-  s.postgres.size = static_cast<std::size_t>(env.Int("PG_POOL_SIZE", 8, 1, 512));
-  s.postgres.connect_timeout = env.Duration("PG_CONNECT_TIMEOUT", 3s);
-  s.postgres.acquire_timeout = env.Duration("PG_ACQUIRE_TIMEOUT", 2s);
-  s.postgres.statement_timeout = env.Duration("PG_STATEMENT_TIMEOUT", 5s);
-  s.postgres.application_name = "nationpulse-bff";
-
-  HostPort(env, "REDIS_ADDR", "localhost:6379", s.redis.host, s.redis.port, errors);
-  s.redis.password = env.String("REDIS_PASS", "");
-  s.redis.db = static_cast<int>(env.Int("REDIS_DB", 0, 0, 1'000'000));
-  s.redis.size = static_cast<std::size_t>(env.Int("REDIS_POOL_SIZE", 8, 1, 512));
-  s.redis.connect_timeout = env.Duration("REDIS_CONNECT_TIMEOUT", 300ms);
-  s.redis.command_timeout = env.Duration("REDIS_TIMEOUT", 300ms);
+  s.postgres = db::PoolOptionsFromEnv(env, "nationpulse-bff", errors);
+  s.redis = cache::RedisOptionsFromEnv(env, errors);
 
   s.cache_ttl = std::chrono::duration_cast<std::chrono::seconds>(env.Duration("CACHE_TTL", 15min));
   s.cache_enabled = env.Bool("CACHE_ENABLED", true);
