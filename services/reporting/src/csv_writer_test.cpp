@@ -8,9 +8,9 @@
 namespace nationpulse::reporting {
 namespace {
 
+using report::CellKind;
 using report::FindReportTable;
 using report::ReportTable;
-using report::CellKind;
 
 std::string OneTextCell(std::string_view text) {
   std::string out;
