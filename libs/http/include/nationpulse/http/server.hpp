@@ -36,7 +36,9 @@ struct ServerOptions {
 /// server-wide middleware chain, then the route's own steps, then the handler; an exception
 /// anywhere becomes a 500 JSON envelope, never a dead connection or process. The server-wide
 /// chain also wraps the server's own 503 (overload) and 413 answers, so it must never block:
-/// blocking steps (auth) belong in RouteOptions::middlewares of kWorker routes.
+/// blocking steps (auth) belong in RouteOptions::middlewares of kWorker routes. A handler that
+/// sets RequestContext::stream turns its 200 answer into a chunked stream (Server-Sent Events);
+/// Stop() ends open streams at once instead of draining them.
 ///
 ///   Server server(opts, std::move(router), {AccessLog(), Metrics(reg), Cors(cors)});
 ///   server.Start();        // @throws std::system_error when the address cannot be bound
@@ -57,6 +59,8 @@ class Server {
   std::size_t open_connections() const;
   std::size_t worker_queue_depth() const;
   std::size_t rejected_overload() const;
+  /// Streamed responses (StreamSpec) currently open.
+  std::size_t open_streams() const;
 
   class Impl;
 

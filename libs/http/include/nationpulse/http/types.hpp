@@ -2,8 +2,10 @@
 
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +22,35 @@ using Status = bhttp::status;
 
 struct Route;
 
+/// The writing end of a streamed response (Server-Sent Events). Thread-safe: any thread may Send;
+/// the bytes of one stream go out in order and writes never interleave.
+class StreamSink {
+ public:
+  virtual ~StreamSink() = default;
+  /// Queues bytes to send as one HTTP chunk. False once the stream is closed (client gone, write
+  /// error or timeout, server stopping, too many unsent bytes).
+  virtual bool Send(std::string bytes) = 0;
+  /// Ends the stream: the terminating chunk, then the connection closes. Idempotent, any thread.
+  virtual void Close() = 0;
+  virtual bool closed() const = 0;
+};
+
+/// Set by a handler in RequestContext::stream to keep the connection open after its answer: the
+/// returned response (status 200) is sent with chunked encoding, its body as the first chunk, and
+/// the connection then stays writable through a StreamSink until either side closes it.
+struct StreamSpec {
+  /// Sent every heartbeat_interval while open (e.g. ": ping\n\n"); empty sends nothing.
+  std::string heartbeat;
+  std::chrono::milliseconds heartbeat_interval{15000};
+  /// A stream with more unsent bytes than this is closed (a client that does not read).
+  std::size_t max_queued_bytes = 1 << 20;
+  /// Called once, on an I/O thread, after the head and first chunk were written. Must not block.
+  std::function<void(std::shared_ptr<StreamSink>)> on_open;
+  /// Called exactly once when the stream ends for any reason, also when it never opened (the
+  /// final response was not 200, HEAD, write failure, server stopping). Any thread; must not block.
+  std::function<void()> on_close;
+};
+
 /// Per-request state shared by middlewares and the handler. Lives on the thread that runs
 /// the chain; never shared across threads concurrently.
 struct RequestContext {
@@ -33,6 +64,8 @@ struct RequestContext {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   /// Values set by middlewares for later steps (e.g. the authenticated user id).
   std::map<std::string, std::string, std::less<>> values;
+  /// Set by a handler to answer with a stream instead of a plain response (see StreamSpec).
+  std::optional<StreamSpec> stream;
 
   /// First value of a query parameter, percent-decoded; nullopt when absent.
   std::optional<std::string> QueryParam(std::string_view name) const;
