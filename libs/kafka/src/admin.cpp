@@ -45,7 +45,8 @@ Unexpected<KafkaError> ConfigError(std::string message) {
 }  // namespace
 
 Expected<void, KafkaError> EnsureTopics(const std::string& brokers, const std::vector<std::string>& topics,
-                                        int partitions, int replication, std::chrono::milliseconds timeout) {
+                                        int partitions, int replication, std::chrono::milliseconds timeout,
+                                        const std::vector<std::pair<std::string, std::string>>& configs) {
   if (topics.empty()) return {};
   char err[512];
   Owned<rd_kafka_conf_t> conf(rd_kafka_conf_new());
@@ -63,6 +64,12 @@ Expected<void, KafkaError> EnsureTopics(const std::string& brokers, const std::v
   for (const auto& topic : topics) {
     owned.emplace_back(rd_kafka_NewTopic_new(topic.c_str(), partitions, replication, err, sizeof err));
     if (!owned.back()) return ConfigError("topic " + topic + ": " + err);
+    for (const auto& [name, value] : configs) {
+      if (rd_kafka_NewTopic_set_config(owned.back().get(), name.c_str(), value.c_str()) !=
+          RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return ConfigError("topic " + topic + ": bad config " + name);
+      }
+    }
     requests.push_back(owned.back().get());
   }
   const int timeout_ms = static_cast<int>(timeout.count());

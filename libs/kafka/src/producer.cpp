@@ -50,6 +50,7 @@ Producer::Producer(ProducerOptions options) : impl_(std::make_unique<Impl>()) {
   detail::Set(*conf, "acks", "all");
   detail::Set(*conf, "linger.ms", std::to_string(o.linger.count()));
   detail::Set(*conf, "message.timeout.ms", std::to_string(o.delivery_timeout.count()));
+  detail::Set(*conf, "message.max.bytes", std::to_string(o.max_message_bytes));
   std::string err;
   if (conf->set("dr_cb", &impl_->delivery_cb, err) != RdKafka::Conf::CONF_OK ||
       conf->set("event_cb", &impl_->event_cb, err) != RdKafka::Conf::CONF_OK) {

@@ -45,9 +45,11 @@ ReportProcessor::Outcome ReportProcessor::Handle(const kafka::Message& message) 
     if (auto stored = redis_.Get(key); stored && *stored) {
       auto parsed = report::ParseReportResult(**stored);
       if (parsed && parsed->status_code == 1 && parsed->request_id == request->request_id) {
-        const auto outcome = Publish(request->export_id, **stored, message);
-        if (outcome == Outcome::kDone) results_.WithLabels({"republished"}).Inc();
-        return outcome;
+        const auto sent = Publish(request->export_id, **stored, message);
+        if (sent == Sent::kTransient) return Outcome::kRetry;
+        if (sent == Sent::kRejected) return Fail(message, "the result was refused by Kafka", "failed");
+        results_.WithLabels({"republished"}).Inc();
+        return Outcome::kDone;
       }
     }
   }
@@ -70,20 +72,25 @@ ReportProcessor::Outcome ReportProcessor::Handle(const kafka::Message& message) 
   }
   duration_.Observe(std::chrono::duration<double>(Clock::now() - started).count());
   size_.Observe(static_cast<double>(rendered->size()));
+  if (rendered->size() > options_.max_result_bytes) {
+    return Fail(message,
+                "report too large: " + std::to_string(rendered->size()) + " bytes, the limit is " +
+                    std::to_string(options_.max_result_bytes),
+                "failed");
+  }
 
   if (auto stored = redis_.SetEx(key, *rendered, options_.result_ttl); !stored) {
     // The result still goes out on Kafka; only the late-subscriber path (the BFF reading Redis) is lost.
     store_errors_.Inc();
     log::Warn("cannot store report", {{"key", key}, {"error", stored.error().message}});
   }
-  const auto outcome = Publish(request->export_id, *rendered, message);
-  if (outcome == Outcome::kDone) {
-    results_.WithLabels({"completed"}).Inc();
-    log::Info(
-        "report published",
-        {{"export_id", request->export_id}, {"user_id", request->user_id}, {"bytes", rendered->size()}});
-  }
-  return outcome;
+  const auto sent = Publish(request->export_id, *rendered, message);
+  if (sent == Sent::kTransient) return Outcome::kRetry;
+  if (sent == Sent::kRejected) return Fail(message, "the result was refused by Kafka", "failed");
+  results_.WithLabels({"completed"}).Inc();
+  log::Info("report published",
+            {{"export_id", request->export_id}, {"user_id", request->user_id}, {"bytes", rendered->size()}});
+  return Outcome::kDone;
 }
 
 ReportProcessor::Outcome ReportProcessor::Fail(const kafka::Message& message, const std::string& reason,
@@ -98,19 +105,25 @@ ReportProcessor::Outcome ReportProcessor::Fail(const kafka::Message& message, co
     results_.WithLabels({result_label}).Inc();
     return Outcome::kDone;
   }
-  const auto outcome = Publish(owner.export_id, report::EncodeFailureResult(owner, reason), message);
-  if (outcome == Outcome::kDone) results_.WithLabels({result_label}).Inc();
-  return outcome;
+  const auto sent = Publish(owner.export_id, report::EncodeFailureResult(owner, reason), message);
+  if (sent == Sent::kTransient) return Outcome::kRetry;
+  // A refused failure result cannot be retried into success: counted, logged, the partition moves on.
+  results_.WithLabels({result_label}).Inc();
+  return Outcome::kDone;
 }
 
-ReportProcessor::Outcome ReportProcessor::Publish(const std::string& key, const std::string& value,
-                                                  const kafka::Message& request) {
+ReportProcessor::Sent ReportProcessor::Publish(const std::string& key, const std::string& value,
+                                               const kafka::Message& request) {
   // The request's headers (traceparent) travel on with the result.
   auto sent = producer_.Send(options_.result_topic, key, value, request.headers, options_.publish_timeout);
-  if (sent) return Outcome::kDone;
-  retries_.Inc();
+  if (sent) return Sent::kOk;
   log::Warn("cannot publish result", {{"topic", options_.result_topic}, {"error", sent.error().message}});
-  return Outcome::kRetry;
+  // Refused (too large, topic misconfigured) fails the same way every time; anything else may heal.
+  const auto kind = sent.error().kind;
+  if (kind == kafka::KafkaError::Kind::kRejected || kind == kafka::KafkaError::Kind::kConfig)
+    return Sent::kRejected;
+  retries_.Inc();
+  return Sent::kTransient;
 }
 
 }  // namespace nationpulse::reporting

@@ -15,6 +15,8 @@ struct ProcessorOptions {
   std::chrono::seconds result_ttl{300};       ///< REPORT_CACHE_TTL_SECONDS
   std::chrono::milliseconds publish_timeout{10000};
   std::size_t batch_rows = 2000;
+  /// A larger result is answered with a failure ("report too large"): it could not be published.
+  std::size_t max_result_bytes = 16u << 20;
 };
 
 /// Turns one `message-log` request into one `message-send` result (messaging.md §6, with the [REC] fixes):
@@ -39,7 +41,8 @@ class ReportProcessor {
   Outcome Handle(const kafka::Message& message);
 
  private:
-  Outcome Publish(const std::string& key, const std::string& value, const kafka::Message& request);
+  enum class Sent { kOk, kTransient, kRejected };
+  Sent Publish(const std::string& key, const std::string& value, const kafka::Message& request);
   Outcome Fail(const kafka::Message& message, const std::string& reason, const char* result_label);
 
   db::Pool& pool_;

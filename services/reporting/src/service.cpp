@@ -21,6 +21,13 @@ namespace nationpulse::reporting {
 
 using namespace std::chrono_literals;
 
+namespace {
+
+/// Kafka limit for one message: the largest result plus room for the envelope and headers.
+std::size_t MessageLimit(const Settings& s) { return s.max_result_bytes + (1u << 20); }
+
+}  // namespace
+
 struct ReportingService::Impl {
   explicit Impl(Settings s)
       : settings(std::move(s)),
@@ -28,10 +35,11 @@ struct ReportingService::Impl {
         redis(settings.redis),
         producer(kafka::ProducerOptions{.brokers = settings.kafka_brokers,
                                         .delivery_timeout = settings.publish_timeout,
-                                        .client_id = "nationpulse-reporting"}),
-        processor(
-            pool, redis, producer, registry,
-            ProcessorOptions{settings.result_topic, settings.result_ttl, settings.publish_timeout + 1s}),
+                                        .client_id = "nationpulse-reporting",
+                                        .max_message_bytes = MessageLimit(settings)}),
+        processor(pool, redis, producer, registry,
+                  ProcessorOptions{settings.result_topic, settings.result_ttl, settings.publish_timeout + 1s,
+                                   2000, settings.max_result_bytes}),
         consumer_errors(registry
                             .AddCounter("nationpulse_reporting_kafka_consume_errors_total",
                                         "Errors polling or committing message-log.")
@@ -44,6 +52,7 @@ struct ReportingService::Impl {
   void ConsumeLoop();
   /// Sleeps up to `d` unless stopping; false when stopping.
   bool Wait(std::chrono::milliseconds d) {
+    Beat();
     std::unique_lock lock(stop_mutex);
     return !stop_cv.wait_for(lock, d, [this] { return stopping.load(); });
   }
@@ -62,6 +71,14 @@ struct ReportingService::Impl {
   std::unique_ptr<http::Server> http;
   std::thread loop;
   std::atomic<bool> stopping{false};
+  /// Liveness of the consume loop, for the "consumer" health dependency.
+  std::atomic<bool> loop_running{false};
+  std::atomic<std::int64_t> loop_beat_ms{0};
+  void Beat() {
+    loop_beat_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now().time_since_epoch())
+                       .count();
+  }
   std::atomic<bool> started{false};
   std::mutex stop_mutex;
   std::condition_variable stop_cv;
@@ -70,9 +87,9 @@ struct ReportingService::Impl {
 void ReportingService::Impl::ConsumeLoop() {
   // Topics first, retried until Kafka answers: a broker that is late at start-up must not kill us.
   for (auto backoff = 500ms; !stopping;) {
-    auto ensured =
-        kafka::EnsureTopics(settings.kafka_brokers, {settings.request_topic, settings.result_topic},
-                            settings.topic_partitions, settings.topic_replication, 10s);
+    auto ensured = kafka::EnsureTopics(
+        settings.kafka_brokers, {settings.request_topic, settings.result_topic}, settings.topic_partitions,
+        settings.topic_replication, 3s, {{"max.message.bytes", std::to_string(MessageLimit(settings))}});
     if (ensured) break;
     log::Warn("cannot ensure topics, retrying", {{"error", ensured.error().message}});
     if (!Wait(backoff)) return;
@@ -87,6 +104,7 @@ void ReportingService::Impl::ConsumeLoop() {
   log::Info("consuming", {{"topic", settings.request_topic}, {"group", settings.group_id}});
   std::string last_error;
   while (!stopping) {
+    Beat();
     auto polled = consumer->Poll(500ms);
     if (!polled) {
       consumer_errors.Inc();
@@ -169,6 +187,17 @@ void ReportingService::Start() {
              if (auto r = s.producer.Ping(1500ms); !r) return Unexpected(r.error().message);
              return {};
            }},
+          // The loop itself: a dead or wedged consume thread must not hide behind healthy dependencies.
+          {"consumer", true,
+           [&s]() -> Expected<void, std::string> {
+             if (!s.loop_running) return Unexpected(std::string("the consume loop is not running"));
+             const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::steady_clock::now().time_since_epoch());
+             if (now.count() - s.loop_beat_ms > 60'000) {
+               return Unexpected(std::string("the consume loop made no progress for 60 s"));
+             }
+             return {};
+           }},
       },
       s.settings.probe_interval, [&s](bool serving) {
         if (!s.stopping) s.grpc->SetServing(serving);
@@ -176,6 +205,8 @@ void ReportingService::Start() {
   s.registry.OnCollect([&s, &up] {
     for (const auto& d : s.monitor->snapshot()) up.WithLabels({d.name}).Set(d.up ? 1 : 0);
   });
+  s.loop_running = true;
+  s.Beat();
   s.monitor->Start();
   s.loop = std::thread([&s] {
     try {
@@ -183,6 +214,7 @@ void ReportingService::Start() {
     } catch (const std::exception& e) {
       log::Error("consume loop failed", {{"error", e.what()}});
     }
+    s.loop_running = false;
   });
   s.started = true;
   log::Info("reporting started", {{"grpc", s.settings.grpc_address},

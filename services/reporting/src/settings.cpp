@@ -27,6 +27,7 @@ Settings LoadSettings(config::Env& env) {
   s.topic_replication = static_cast<int>(env.Int("KAFKA_TOPIC_REPLICATION", 3, 1, 16));
   s.result_ttl = std::chrono::seconds(env.Int("REPORT_CACHE_TTL_SECONDS", 300, 1, 7 * 24 * 3600));
   s.publish_timeout = env.Duration("KAFKA_PUBLISH_TIMEOUT", 10s);
+  s.max_result_bytes = static_cast<std::size_t>(env.Int("REPORT_MAX_BYTES", 16 << 20, 64 << 10, 100 << 20));
   s.retry_backoff_max = env.Duration("REPORT_RETRY_BACKOFF_MAX", 5s);
   s.grpc_address =
       env.String("GRPC_ADDRESS", "0.0.0.0") + ":" + std::to_string(env.Int("GRPC_PORT", 50052, 1, 65535));

@@ -23,6 +23,8 @@ struct Settings {
   int topic_partitions = 3;
   int topic_replication = 3;
   std::chrono::seconds result_ttl{300};
+  /// Largest result message (REPORT_MAX_BYTES); larger reports are answered with a failure.
+  std::size_t max_result_bytes = 16u << 20;
   std::chrono::milliseconds publish_timeout{10000};
   std::chrono::milliseconds retry_backoff_max{5000};
   std::string grpc_address = "0.0.0.0:50052";  ///< grpc.health.v1

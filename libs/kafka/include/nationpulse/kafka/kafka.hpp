@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "nationpulse/base/expected.hpp"
@@ -35,6 +36,8 @@ struct ProducerOptions {
   std::chrono::milliseconds delivery_timeout{10000};
   std::chrono::milliseconds linger{5};
   std::string client_id = "nationpulse";
+  /// message.max.bytes: the largest message Send accepts (the topic's max.message.bytes must allow it).
+  std::size_t max_message_bytes = 1'000'000;
 };
 
 /// One long-lived, idempotent (enable.idempotence=true, acks=all) producer per process.
@@ -114,9 +117,11 @@ class Consumer final {
   std::unique_ptr<Impl> impl_;
 };
 
-/// Creates the topics that do not exist yet (with `partitions` and `replication`) via the Admin
-/// API, bounded by `timeout`; topics that already exist are fine.
+/// Creates the topics that do not exist yet (with `partitions`, `replication` and topic `configs` such as
+/// {"max.message.bytes", "16777216"}) via the Admin API, bounded by `timeout`; topics that already exist are
+/// fine and keep their settings.
 Expected<void, KafkaError> EnsureTopics(const std::string& brokers, const std::vector<std::string>& topics,
-                                        int partitions, int replication, std::chrono::milliseconds timeout);
+                                        int partitions, int replication, std::chrono::milliseconds timeout,
+                                        const std::vector<std::pair<std::string, std::string>>& configs = {});
 
 }  // namespace nationpulse::kafka
