@@ -851,6 +851,7 @@ cmd_env() {
     PG_DB_PASS "${PG_PASSWORD}" \
     REDIS_ADDR "127.0.0.1:${REDIS_PORT}" \
     KAFKA_BROKERS "$(kafka_bootstrap "${n}")" \
+    KAFKA_TOPIC_REPLICATION "${n}" \
     PGHOST 127.0.0.1 \
     PGPORT "${PG_PORT}" \
     PGUSER "${PG_USER}" \

@@ -17,7 +17,10 @@ BFF_PORT="${PORT:-8081}"
 # name|binary (relative to the build dir)
 SERVICES=(
   "bff|services/bff/np-bff"
+  "reporting|services/reporting/np-reporting"
 )
+REPORTING_METRICS_PORT="${NP_REPORTING_METRICS_PORT:-8082}"
+REPORTING_GRPC_PORT="${NP_REPORTING_GRPC_PORT:-50052}"
 
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -70,6 +73,8 @@ service_env() {
   # e-mail in the dev stack only (docs/security.md).
   export AUTH_ALLOW_PASSWORDLESS="${AUTH_ALLOW_PASSWORDLESS:-true}"
   export PORT="$BFF_PORT" LOG_LEVEL="${LOG_LEVEL:-info}"
+  # reporting: its own ports (the BFF reads PORT, reporting METRICS_PORT and GRPC_PORT).
+  export METRICS_PORT="$REPORTING_METRICS_PORT" GRPC_PORT="$REPORTING_GRPC_PORT"
   export CORS_ALLOWED_ORIGINS="${CORS_ALLOWED_ORIGINS:-http://localhost:5173,http://localhost:3000}"
 }
 
@@ -94,12 +99,17 @@ cmd_run() {
     tail -n 20 "$STATE/logs/bff.log" >&2 || true
     np_die "the BFF did not become ready on port $BFF_PORT (log: $STATE/logs/bff.log)"
   fi
+  if ! np_wait_http "http://127.0.0.1:$REPORTING_METRICS_PORT/livez" 20; then
+    tail -n 20 "$STATE/logs/reporting.log" >&2 || true
+    np_die "reporting did not start (log: $STATE/logs/reporting.log)"
+  fi
   cat <<MSG
 
 NationPulse is running.
   BFF API        http://localhost:$BFF_PORT/api/dashboard/population
   BFF metrics    http://localhost:$BFF_PORT/metrics
   BFF probes     http://localhost:$BFF_PORT/livez  http://localhost:$BFF_PORT/readyz
+  Reporting      metrics http://localhost:$REPORTING_METRICS_PORT/metrics   gRPC health 127.0.0.1:$REPORTING_GRPC_PORT
   Postgres       $PG_DB_ADDR (db $PG_DB_NAME)   Redis $REDIS_ADDR   Kafka $KAFKA_BROKERS
   Logs           $STATE/logs/
 Stop everything with: make stop

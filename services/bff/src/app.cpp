@@ -10,6 +10,7 @@
 #include "nationpulse/log/log.hpp"
 #include "nationpulse/metrics/registry.hpp"
 #include "read_api.hpp"
+#include "report_api.hpp"
 
 namespace nationpulse::bff {
 
@@ -36,7 +37,8 @@ struct App::Impl {
             {"result"})),
         local_cache(settings.local_cache_ttl, settings.local_cache_entries),
         cache(redis, cache_results, &local_cache),
-        read_api(pool, cache, *gate, ReadApi::Options{settings.cache_ttl, settings.cache_enabled, {}}) {}
+        read_api(pool, cache, *gate, ReadApi::Options{settings.cache_ttl, settings.cache_enabled, {}}),
+        report_api(redis, *gate, registry, settings.reports) {}
 
   http::Router BuildRouter();
   void RegisterPoolMetrics();
@@ -56,6 +58,7 @@ struct App::Impl {
   cache::LocalCache local_cache;
   cache::CacheAside cache;
   ReadApi read_api;
+  ReportApi report_api;
   std::unique_ptr<http::Server> server;
 };
 
@@ -64,6 +67,7 @@ http::Router App::Impl::BuildRouter() {
   auth_api.Register(router);
   admin_api.Register(router);
   read_api.Register(router);
+  report_api.Register(router);
 
   // Liveness: the process answers; no dependency is consulted (a dead Postgres must not make
   // an orchestrator restart a healthy BFF).
@@ -76,8 +80,10 @@ http::Router App::Impl::BuildRouter() {
   router.Add(http::Verb::get, "/readyz", [this](const Request&, RequestContext&) {
     auto pg = pool.Ping();
     auto rd = redis.Ping();
+    // Kafka only carries reports: without it reads and sign-in still work, so it degrades, never blocks.
     std::string data = R"({"postgres":")" + std::string(pg ? "ok" : "down") + R"(","redis":")" +
-                       std::string(rd ? "ok" : "degraded") + "\"}";
+                       std::string(rd ? "ok" : "degraded") + R"(","kafka":")" +
+                       std::string(report_api.kafka_up() ? "ok" : "degraded") + "\"}";
     if (pg) return http::JsonSuccess(data);
     auto res = http::JsonError(Status::service_unavailable, "not ready");
     res.body() = http::EnvelopeBody(false, data, "not ready: postgres unavailable");
@@ -140,11 +146,15 @@ App::~App() { Stop(); }
 
 void App::Start() {
   impl_->server->Start();
+  impl_->report_api.Start();
   log::Info("bff listening", {{"address", impl_->settings.http.address}, {"port", impl_->server->port()}});
 }
 
 void App::Stop() {
-  if (impl_ && impl_->server) impl_->server->Stop();
+  if (!impl_) return;
+  // HTTP first (it closes the SSE streams), then the consumer the streams were fed from.
+  if (impl_->server) impl_->server->Stop();
+  impl_->report_api.Stop();
 }
 
 std::uint16_t App::port() const { return impl_->server->port(); }

@@ -1,5 +1,7 @@
 #include "settings.hpp"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <iterator>
 
@@ -29,6 +31,12 @@ std::string Secret(config::Env& env, const std::string& name, std::vector<std::s
   }
   errors.push_back(name + " (or " + name + "_FILE) is required: a random string of at least 32 bytes");
   return {};
+}
+
+std::string HostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') return "local";
+  return name;
 }
 
 }  // namespace
@@ -89,6 +97,26 @@ Settings LoadSettings(config::Env& env) {
   s.signin_burst_per_ip = static_cast<double>(env.Int("SIGNIN_BURST_PER_IP", 10, 1, 1'000'000));
   s.signin_per_minute_per_account = static_cast<double>(env.Int("SIGNIN_RATE_PER_ACCOUNT", 10, 0, 1'000'000));
   s.signin_burst_per_account = static_cast<double>(env.Int("SIGNIN_BURST_PER_ACCOUNT", 5, 1, 1'000'000));
+
+  auto& r = s.reports;
+  r.brokers = env.String("KAFKA_BROKERS", "localhost:9092");
+  r.request_topic = env.String("KAFKA_WRITER_TOPIC", "message-log");
+  r.result_topic = env.String("KAFKA_READER_TOPIC", "message-send");
+  r.group_id = env.String("KAFKA_GROUP_ID", "nationpulse-bff-" + HostName());
+  r.topic_partitions = static_cast<int>(env.Int("KAFKA_TOPIC_PARTITIONS", 3, 1, 1000));
+  r.topic_replication = static_cast<int>(env.Int("KAFKA_TOPIC_REPLICATION", 3, 1, 16));
+  r.publish_timeout = env.Duration("KAFKA_PUBLISH_TIMEOUT", 5s);
+  r.pending_ttl = std::chrono::duration_cast<std::chrono::seconds>(env.Duration("REPORT_PENDING_TTL", 10min));
+  r.heartbeat = env.Duration("SSE_HEARTBEAT_INTERVAL", 15s);
+  r.hub.max_streams_per_user = static_cast<std::size_t>(env.Int("REPORT_STREAMS_PER_USER", 4, 1, 1000));
+  r.hub.buffer_ttl = std::chrono::seconds(env.Int("REPORT_CACHE_TTL_SECONDS", 300, 1, 7 * 24 * 3600));
+  r.hub.pending_ttl = r.pending_ttl;
+  r.max_result_bytes = static_cast<std::size_t>(env.Int("REPORT_MAX_BYTES", 16 << 20, 64 << 10, 100 << 20));
+  if (r.brokers.empty()) errors.push_back("KAFKA_BROKERS must not be empty");
+  if (r.request_topic == r.result_topic)
+    errors.push_back("KAFKA_WRITER_TOPIC and KAFKA_READER_TOPIC must differ");
+  if (r.publish_timeout < 100ms) errors.push_back("KAFKA_PUBLISH_TIMEOUT must be at least 100ms");
+  if (r.heartbeat < 1s) errors.push_back("SSE_HEARTBEAT_INTERVAL must be at least 1s");
 
   errors.insert(errors.begin(), env.errors().begin(), env.errors().end());
   if (!errors.empty()) {

@@ -10,6 +10,7 @@
 #include "nationpulse/db/pool.hpp"
 #include "nationpulse/http/server.hpp"
 #include "nationpulse/log/log.hpp"
+#include "report_api.hpp"
 
 namespace nationpulse::bff {
 
@@ -31,6 +32,8 @@ struct Settings {
   double signin_burst_per_ip = 10;
   double signin_per_minute_per_account = 10;
   double signin_burst_per_account = 5;
+  /// Reports: Kafka, topics, the per-instance result group, SSE limits.
+  ReportOptions reports;
 };
 
 /// @throws config::ConfigError naming every malformed variable.

@@ -15,9 +15,8 @@
 
 #include "nationpulse/cache/redis.hpp"
 #include "nationpulse/http/client.hpp"
+#include "nationpulse/testing/child_process.hpp"
 #include "nationpulse/testing/test_env.hpp"
-
-extern char** environ;
 
 namespace nationpulse::bff {
 namespace {
@@ -25,41 +24,17 @@ namespace {
 using namespace std::chrono_literals;
 namespace net = boost::asio;
 
-std::uint16_t FreePort() {
-  net::io_context ioc;
-  net::ip::tcp::acceptor a(ioc, {net::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
+using testing::FreePort;
 
 /// One np-bff child process with extra environment variables; killed if still running.
 class BffProcess {
  public:
-  explicit BffProcess(std::vector<std::string> extra_env) : port_(FreePort()) {
-    log_path_ = ::testing::TempDir() + "np-bff-" + std::to_string(port_) + ".log";
-    std::vector<std::string> env;
-    for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
-    env.push_back("PORT=" + std::to_string(port_));
-    env.push_back("BFF_LISTEN_ADDRESS=127.0.0.1");
-    for (auto& e : extra_env) env.push_back(std::move(e));
-    std::vector<char*> envp;
-    for (auto& e : env) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    std::string binary = NP_BFF_BINARY;
-    char* argv[] = {binary.data(), nullptr};
-    const int rc = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv, envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error("cannot start " + binary);
-  }
-  ~BffProcess() {
-    if (pid_ > 0 && !exited_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
+  explicit BffProcess(std::vector<std::string> extra_env)
+      : port_(FreePort()), process_(NP_BFF_BINARY, [&] {
+          extra_env.insert(extra_env.begin(),
+                           {"PORT=" + std::to_string(port_), "BFF_LISTEN_ADDRESS=127.0.0.1"});
+          return std::move(extra_env);
+        }()) {}
 
   bool WaitReady(std::chrono::milliseconds budget = 10s) {
     const auto deadline = std::chrono::steady_clock::now() + budget;
@@ -72,21 +47,7 @@ class BffProcess {
     return false;
   }
 
-  /// Waits for the process to end; true when it did within `budget`.
-  bool Exited(std::chrono::milliseconds budget) {
-    if (exited_) return true;
-    const auto deadline = std::chrono::steady_clock::now() + budget;
-    do {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        exited_ = true;
-        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        return true;
-      }
-      std::this_thread::sleep_for(20ms);
-    } while (std::chrono::steady_clock::now() < deadline);
-    return false;
-  }
+  bool Exited(std::chrono::milliseconds budget) { return process_.Exited(budget); }
 
   http::Response Get(const std::string& target) {
     auto res = http::Fetch("127.0.0.1", port_, http::Request{http::Verb::get, target, 11}, 5s);
@@ -94,23 +55,14 @@ class BffProcess {
     return res ? *res : http::Response{};
   }
 
-  std::string Log() const {
-    std::ifstream in(log_path_);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-
-  void Signal(int sig) { kill(pid_, sig); }
+  std::string Log() const { return process_.Log(); }
+  void Signal(int sig) { process_.Signal(sig); }
   std::uint16_t port() const { return port_; }
-  int exit_code() const { return exit_code_; }
+  int exit_code() const { return process_.exit_code(); }
 
  private:
   std::uint16_t port_;
-  std::string log_path_;
-  pid_t pid_ = -1;
-  bool exited_ = false;
-  int exit_code_ = -1;
+  testing::ChildProcess process_;
 };
 
 class BffProcessTest : public ::testing::Test {

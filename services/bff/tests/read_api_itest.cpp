@@ -361,7 +361,7 @@ TEST_F(ReadApiTest, ProbesAndMetrics) {
   EXPECT_EQ(live.body(), "{\"isSuccess\":true,\"data\":{\"status\":\"ok\"},\"error\":null}\n");
   auto ready = Get("/readyz");
   EXPECT_EQ(ready.result(), http::Status::ok);
-  EXPECT_EQ(json::parse(ready.body())["data"], json::parse(R"({"postgres":"ok","redis":"ok"})"));
+  EXPECT_EQ(json::parse(ready.body())["data"], json::parse(R"({"postgres":"ok","redis":"ok","kafka":"ok"})"));
   Get("/api/health/country?countryCode=%25");
   auto metrics = Get("/metrics");
   EXPECT_EQ(metrics[http::bhttp::field::content_type], "text/plain; version=0.0.4; charset=utf-8");
