@@ -24,6 +24,12 @@ export ACCESS_SECRET REFRESH_SECRET
 # A fresh database every run: tests see exactly the migrations and the seed of this commit.
 dropdb --if-exists --force "$PGDATABASE"
 "$NP_ROOT/scripts/migrate.sh" --seed "$NP_ROOT/db/seed/dev_seed.sql"
+# Ingestion tests replace whole tables: they get their own database (migrations, no seed), so the
+# rows other suites expect stay as seeded.
+NP_INGESTION_TEST_DB="${PGDATABASE}_ingestion"
+dropdb --if-exists --force "$NP_INGESTION_TEST_DB"
+PGDATABASE="$NP_INGESTION_TEST_DB" "$NP_ROOT/scripts/migrate.sh"
+export NP_INGESTION_TEST_DB
 
 if [[ "$preset" == asan ]]; then
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1"

@@ -1,0 +1,8 @@
+// The ingestion process: settings from the environment, start, serve until SIGINT/SIGTERM, drain.
+#include "nationpulse/process/run.hpp"
+#include "src/service.hpp"
+
+int main() {
+  using namespace nationpulse;
+  return process::Run<ingestion::Settings, ingestion::IngestionService>("ingestion", ingestion::LoadSettings);
+}

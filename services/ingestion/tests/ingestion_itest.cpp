@@ -1,0 +1,290 @@
+// The ingestion service in-process against the real Postgres of the test infrastructure (its own database,
+// NP_INGESTION_TEST_DB, so whole-table replacements do not disturb other suites), fed by the committed
+// snapshot and by a fault-injecting HTTP server.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <future>
+#include <pqxx/nontransaction>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "nationpulse/db/settings.hpp"
+#include "nationpulse/log/log.hpp"
+#include "nationpulse/proto/data_ingestion.grpc.pb.h"
+#include "nationpulse/testing/fault_server.hpp"
+#include "nationpulse/testing/test_env.hpp"
+#include "service.hpp"
+
+namespace nationpulse::ingestion {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::FaultResponse;
+using testing::FaultServer;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// The first `rows` data rows of a CSV (header kept).
+std::string FirstRows(const std::string& csv, std::size_t rows) {
+  std::size_t at = 0;
+  for (std::size_t i = 0; i <= rows && at != std::string::npos; ++i) {
+    at = csv.find('\n', at);
+    if (at != std::string::npos) ++at;
+  }
+  return at == std::string::npos ? csv : csv.substr(0, at);
+}
+
+struct Call {
+  grpc::Status status;
+  std::vector<dataIngestion::NotifyBFFResponse> messages;
+};
+
+const std::map<std::string, std::size_t> kSnapshotRows{{"poptable", 16224}, {"htable", 1970},
+                                                       {"egdptable", 480},  {"egovtable", 576},
+                                                       {"ggdptable", 4},    {"gpopulationtable", 1352}};
+
+class IngestionIntegration : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { log::Init("ingestion-itest", log::Level::kError); }
+
+  void SetUp() override {
+    env_vars_ = {{"PG_DB_NAME", testing::RequireEnv("NP_INGESTION_TEST_DB")},
+                 {"GRPC_ADDRESS", "127.0.0.1"},
+                 {"GRPC_PORT", "0"},
+                 {"HTTP_ADDRESS", "127.0.0.1"},
+                 {"METRICS_PORT", "0"},
+                 {"DELAY_BETWEEN_REQUESTS", "0"},
+                 {"SHUTDOWN_TIMEOUT", "5s"}};
+    for (const char* name : {"PG_DB_ADDR", "PG_DB_USER", "PG_DB_PASS"})
+      env_vars_[name] = testing::RequireEnv(name);
+    config::Env env(config::Env::Vars{env_vars_.begin(), env_vars_.end()});
+    std::vector<std::string> errors;
+    pool_ = std::make_unique<db::Pool>(db::PoolOptionsFromEnv(env, "ingestion-itest", errors));
+  }
+  void TearDown() override {
+    if (service_) service_->Stop();
+  }
+
+  void StartService(std::map<std::string, std::string> extra) {
+    if (service_) service_->Stop();
+    auto vars = env_vars_;
+    for (auto& [k, v] : extra) vars[k] = v;
+    config::Env env(config::Env::Vars{vars.begin(), vars.end()});
+    service_ = std::make_unique<IngestionService>(LoadSettings(env));
+    service_->Start();
+  }
+
+  Call Notify(std::chrono::seconds deadline = 120s) {
+    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(service_->grpc_port()),
+                                       grpc::InsecureChannelCredentials());
+    auto stub = dataIngestion::DataIngestion::NewStub(channel);
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + deadline);
+    dataIngestion::NotifyBFFRequest req;
+    auto reader = stub->NotifyBFF(&ctx, req);
+    Call call;
+    for (dataIngestion::NotifyBFFResponse msg; reader->Read(&msg);) call.messages.push_back(msg);
+    call.status = reader->Finish();
+    return call;
+  }
+
+  std::size_t Count(const std::string& sql) {
+    auto n = pool_->Run([&](pqxx::connection& c) {
+      pqxx::nontransaction tx(c);
+      return tx.exec1(sql)[0].as<std::size_t>();
+    });
+    EXPECT_TRUE(n) << n.error().message;
+    return n ? *n : 0;
+  }
+
+  void LoadSnapshot() {
+    StartService({{"SNAPSHOT_DIR", NP_SNAPSHOT_DIR}});
+    const auto call = Notify();
+    ASSERT_TRUE(call.status.ok()) << call.status.error_message();
+    ASSERT_FALSE(call.messages.empty());
+    ASSERT_EQ(call.messages.back().type(), dataIngestion::SUCCESS) << call.messages.back().message();
+  }
+
+  std::map<std::string, std::string> env_vars_;
+  std::unique_ptr<db::Pool> pool_;
+  std::unique_ptr<IngestionService> service_;
+};
+
+TEST_F(IngestionIntegration, TheSnapshotLoadsEveryFeedThroughGrpc) {
+  StartService({{"SNAPSHOT_DIR", NP_SNAPSHOT_DIR}});
+  const std::size_t logs_before = Count("SELECT count(*) FROM jobschedulelogs");
+  for (int run = 0; run < 2; ++run) {  // the second run replaces, never appends
+    const auto call = Notify();
+    ASSERT_TRUE(call.status.ok()) << call.status.error_message();
+    ASSERT_EQ(call.messages.size(), 7u) << "one progress message per feed, then the final one";
+    const char* feeds[] = {"Population", "Health",    "EconomyGDP",
+                           "EconomyGov", "GrowthGDP", "GrowthPopulation"};
+    for (std::size_t i = 0; i < 6; ++i) {
+      EXPECT_EQ(call.messages[i].type(), dataIngestion::SUCCESS) << call.messages[i].message();
+      EXPECT_TRUE(call.messages[i].message().starts_with(std::string(feeds[i]) + ": "))
+          << call.messages[i].message();
+      EXPECT_FALSE(call.messages[i].has_completed_at());
+    }
+    const auto& last = call.messages.back();
+    EXPECT_EQ(last.type(), dataIngestion::SUCCESS);
+    EXPECT_EQ(last.message(), "All jobs processed successfully");
+    EXPECT_TRUE(last.has_created_at());
+    EXPECT_TRUE(last.has_completed_at());
+    EXPECT_LE(last.created_at().seconds(), last.completed_at().seconds());
+    for (const auto& [table, rows] : kSnapshotRows)
+      EXPECT_EQ(Count("SELECT count(*) FROM " + table), rows) << table;
+  }
+  // Empty OBS_VALUE is NULL (two in the government debt file), never 0.
+  EXPECT_EQ(Count("SELECT count(*) FROM egovtable WHERE value IS NULL"), 2u);
+  EXPECT_EQ(Count("SELECT count(*) FROM jobschedulelogs"), logs_before + 2);
+  EXPECT_EQ(Count("SELECT type FROM jobschedulelogs ORDER BY id DESC LIMIT 1"), 1u);
+  // The getters survive (the original dropped them with CASCADE, D-30).
+  EXPECT_GT(Count("SELECT count(*) FROM getpopulationofcountry('USA')"), 0u);
+}
+
+TEST_F(IngestionIntegration, EachFaultLeavesThePreviousRowsAndNamesTheFeed) {
+  LoadSnapshot();
+  FaultServer server;
+  const std::string gdp = ReadFile(std::string(NP_SNAPSHOT_DIR) + "/economy-gdp.csv");
+  const std::string population = ReadFile(std::string(NP_SNAPSHOT_DIR) + "/population.csv");
+  server.Script("/data/population", {FaultResponse::Stall(population, 100, 3s)});  // stalls: FAILED
+  server.Script("/data/health", {FaultResponse::Status(500, "upstream down")});    // always 500: FAILED
+  server.Script("/data/gdp", {FaultResponse::Status(429, "slow down", 0),          // 429 then 200: OK
+                              FaultResponse::Ok(FirstRows(gdp, 3))});
+  server.Script("/data/gov", {FaultResponse::Truncated(gdp, 50)});  // truncated: FAILED
+  server.Script(
+      "/data/growth-gdp",  // wrong columns: FAILED
+      {FaultResponse::Ok("REF_AREA,Reference area,MEASURE,Measure,TIME_PERIOD,VALUE\nUSA,US,X,x,2020,1\n")});
+  server.Script("/data/growth-pop", {FaultResponse::Ok("REF_AREA,Reference area,MEASURE,Measure,TIME_PERIOD,"
+                                                       "OBS_VALUE\n")});  // header only: FAILED (D-35)
+  StartService({{"BASE_URL", server.Url("/data")},
+                {"POPULATION_INDICATOR", "population"},
+                {"HEALTH_INDICATOR", "health"},
+                {"ECONOMY_GDP_INDICATOR", "gdp"},
+                {"ECONOMY_GOV_INDICATOR", "gov"},
+                {"GROWTH_GDP_INDICATOR", "growth-gdp"},
+                {"GROWTH_POPULATION_INDICATOR", "growth-pop"},
+                {"DELAY_BETWEEN_REQUESTS", "150ms"},
+                {"FETCH_ATTEMPTS", "2"},
+                {"FETCH_BACKOFF_INITIAL", "50ms"},
+                {"FETCH_STALL_TIMEOUT", "300ms"}});
+  const auto call = Notify();
+  ASSERT_TRUE(call.status.ok()) << call.status.error_message();
+  ASSERT_EQ(call.messages.size(), 7u);
+  const auto& last = call.messages.back();
+  EXPECT_EQ(last.type(), dataIngestion::FAILED);
+  EXPECT_TRUE(last.message().starts_with("5 of 6 feeds failed")) << last.message();
+  for (const char* feed : {"Population: ", "Health: ", "EconomyGov: ", "GrowthGDP: ", "GrowthPopulation: "}) {
+    EXPECT_NE(last.message().find(feed), std::string::npos) << feed << " in " << last.message();
+  }
+  EXPECT_EQ(last.message().find("EconomyGDP: "), std::string::npos) << last.message();
+  EXPECT_NE(last.message().find("OBS_VALUE"), std::string::npos) << "the missing column is named (D-34)";
+  EXPECT_NE(last.message().find("no data rows"), std::string::npos) << last.message();
+  EXPECT_NE(last.message().find("500"), std::string::npos) << last.message();
+  EXPECT_EQ(call.messages[2].type(), dataIngestion::SUCCESS) << call.messages[2].message();
+
+  // Failed feeds kept their rows; the one good feed was replaced.
+  for (const auto& [table, rows] : kSnapshotRows) {
+    if (table == "egdptable") continue;
+    EXPECT_EQ(Count("SELECT count(*) FROM " + table), rows) << table;
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM egdptable"), 3u);
+  EXPECT_EQ(Count("SELECT type FROM jobschedulelogs ORDER BY id DESC LIMIT 1"), 0u);
+  // The 429 was retried; requests are spaced by DELAY_BETWEEN_REQUESTS between feeds; startPeriod is sent.
+  EXPECT_EQ(server.Requests("/data/gdp").size(), 2u);
+  const auto health = server.Requests("/data/health");
+  const auto gdp_requests = server.Requests("/data/gdp");
+  ASSERT_FALSE(health.empty());
+  EXPECT_GE(gdp_requests.front().at - health.back().at, 140ms);
+  EXPECT_TRUE(gdp_requests.front().query.starts_with("startPeriod=")) << gdp_requests.front().query;
+  EXPECT_NE(gdp_requests.front().query.find("format=csvfilewithlabels"), std::string::npos);
+}
+
+TEST_F(IngestionIntegration, ASecondTriggerWhileAJobRunsIsRefusedAtOnce) {
+  FaultServer server;
+  const std::string gdp = ReadFile(std::string(NP_SNAPSHOT_DIR) + "/economy-gdp.csv");
+  // Population arrives slowly (about 1.5 s), the rest at once.
+  server.Script(
+      "/data/population",
+      {FaultResponse::Slow(FirstRows(ReadFile(std::string(NP_SNAPSHOT_DIR) + "/population.csv"), 200), 1024,
+                           100ms)});
+  for (const char* p : {"/data/health", "/data/gdp", "/data/gov", "/data/growth-gdp", "/data/growth-pop"}) {
+    server.Script(p, {FaultResponse::Status(404, "none")});
+  }
+  StartService({{"BASE_URL", server.Url("/data")},
+                {"POPULATION_INDICATOR", "population"},
+                {"HEALTH_INDICATOR", "health"},
+                {"ECONOMY_GDP_INDICATOR", "gdp"},
+                {"ECONOMY_GOV_INDICATOR", "gov"},
+                {"GROWTH_GDP_INDICATOR", "growth-gdp"},
+                {"GROWTH_POPULATION_INDICATOR", "growth-pop"}});
+  auto first = std::async(std::launch::async, [this] { return Notify(); });
+  ASSERT_TRUE(server.WaitForRequests("/data/population", 1, 5s));
+  const auto started = std::chrono::steady_clock::now();
+  const auto second = Notify();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1s) << "refused at once, not queued";
+  ASSERT_TRUE(second.status.ok());
+  ASSERT_EQ(second.messages.size(), 1u);
+  EXPECT_EQ(second.messages[0].type(), dataIngestion::FAILED);
+  EXPECT_EQ(second.messages[0].message(), "ingestion already running");
+  const auto done = first.get();
+  ASSERT_TRUE(done.status.ok());
+  EXPECT_EQ(done.messages.size(), 7u);
+  EXPECT_EQ(done.messages[0].type(), dataIngestion::SUCCESS) << done.messages[0].message();
+  EXPECT_EQ(Count("SELECT count(*) FROM poptable"), 200u);
+}
+
+TEST_F(IngestionIntegration, ReadersSeeOnlyWholeTablesWhileJobsRun) {
+  LoadSnapshot();
+  FaultServer server;
+  const std::string population = ReadFile(std::string(NP_SNAPSHOT_DIR) + "/population.csv");
+  server.Script("/data/population", {FaultResponse::Ok(FirstRows(population, 5000))});
+  for (const char* p : {"/data/health", "/data/gdp", "/data/gov", "/data/growth-gdp", "/data/growth-pop"}) {
+    server.Script(p, {FaultResponse::Status(404, "none")});
+  }
+  std::atomic<bool> stop{false};
+  std::set<std::size_t> seen;
+  std::size_t reads = 0;
+  std::thread reader([&] {
+    config::Env env(config::Env::Vars{env_vars_.begin(), env_vars_.end()});
+    std::vector<std::string> errors;
+    db::Pool pool(db::PoolOptionsFromEnv(env, "ingestion-reader", errors));
+    while (!stop) {
+      auto n = pool.Run([](pqxx::connection& c) {
+        pqxx::nontransaction tx(c);
+        return tx.exec1("SELECT count(*) FROM poptable")[0].as<std::size_t>();
+      });
+      if (n) seen.insert(*n);
+      ++reads;
+    }
+  });
+  // Alternate between the full snapshot and a 5000-row feed, three times each.
+  for (int i = 0; i < 3; ++i) {
+    StartService({{"BASE_URL", server.Url("/data")},
+                  {"POPULATION_INDICATOR", "population"},
+                  {"HEALTH_INDICATOR", "health"},
+                  {"ECONOMY_GDP_INDICATOR", "gdp"},
+                  {"ECONOMY_GOV_INDICATOR", "gov"},
+                  {"GROWTH_GDP_INDICATOR", "growth-gdp"},
+                  {"GROWTH_POPULATION_INDICATOR", "growth-pop"}});
+    ASSERT_TRUE(Notify().status.ok());
+    StartService({{"SNAPSHOT_DIR", NP_SNAPSHOT_DIR}});
+    ASSERT_TRUE(Notify().status.ok());
+  }
+  stop = true;
+  reader.join();
+  EXPECT_GT(reads, 20u);
+  EXPECT_EQ(seen, (std::set<std::size_t>{5000, 16224})) << "only whole tables, never empty or partial";
+}
+
+}  // namespace
+}  // namespace nationpulse::ingestion
