@@ -279,6 +279,10 @@ Expected<Schedule, ParseError> Schedule::Parse(std::string_view spec) {
 }
 
 system_clock::time_point Schedule::Next(system_clock::time_point after) const {
+  return Next(after, TimeZone());
+}
+
+system_clock::time_point Schedule::Next(system_clock::time_point after, const TimeZone& zone) const {
   using namespace std::chrono;
   constexpr auto kNever = system_clock::time_point::max();
   // system_clock counts nanoseconds in 64 bits (until 2262): leave room for the search window.
@@ -286,8 +290,11 @@ system_clock::time_point Schedule::Next(system_clock::time_point after) const {
   if (after >= kLatest) return kNever;
   if (interval_) return after + *interval_;
 
-  // floor<minutes> then +1min: the first whole minute strictly after `after`.
-  auto t = time_point_cast<system_clock::duration>(floor<minutes>(after) + minutes(1));
+  // The search walks wall-clock time in `zone`, kept in a sys_seconds because calendar arithmetic is
+  // the same; each match is then mapped back to an instant. floor<minutes> then +1min: the first whole
+  // minute strictly after `after` (an earlier local time never maps to a later instant).
+  const local_seconds local_after = zone.ToLocal(floor<seconds>(after));
+  sys_seconds t{floor<minutes>(local_after).time_since_epoch() + minutes(1)};
   const auto limit = t + years(5);
   while (t < limit) {
     const sys_days day = floor<days>(t);
@@ -314,7 +321,11 @@ system_clock::time_point Schedule::Next(system_clock::time_point after) const {
       t += minutes(1);
       continue;
     }
-    return t;
+    // Not after `after` only in the second pass of a repeated hour, whose times fired (or would have
+    // fired) in the first pass.
+    const sys_seconds instant = zone.FirstInstant(local_seconds{t.time_since_epoch()});
+    if (instant > after) return time_point_cast<system_clock::duration>(instant);
+    t += minutes(1);
   }
   return kNever;
 }

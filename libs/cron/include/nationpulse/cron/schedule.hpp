@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "nationpulse/base/expected.hpp"
+#include "nationpulse/cron/time_zone.hpp"
 
 namespace nationpulse::cron {
 
@@ -21,8 +22,10 @@ struct ParseError {
 /// the unit `d` (24 h), so the original's default `@every 15d` is valid here. Not supported: the
 /// `TZ=`/`CRON_TZ=` prefix.
 ///
-/// Time zone: the service evaluates calendar schedules in UTC (robfig used the process's local time
-/// zone; containers run in UTC, so the behaviour is the same there).
+/// Time zone: calendar specs are evaluated in a TimeZone (CRON_TZ), UTC by default (robfig used the
+/// process's local time zone, UTC in containers). Across daylight-saving changes, see
+/// TimeZone::FirstInstant: a time skipped by a spring-forward gap fires at the first valid minute
+/// after the gap, and a time in a repeated hour fires once, at its first occurrence.
 class Schedule {
  public:
   /// Parses a 5-field spec (minute hour day-of-month month day-of-week; *, lists a,b, ranges a-b,
@@ -42,6 +45,12 @@ class Schedule {
   /// five years of `after` (e.g. `0 0 30 2 *`), or an `after` so late that the answer is not
   /// representable, yields time_point::max() — the caller should treat that as "never".
   std::chrono::system_clock::time_point Next(std::chrono::system_clock::time_point after) const;
+
+  /// Same, with the calendar fields matched against the wall-clock time in `zone`: the first
+  /// instant strictly after `after` whose local time (by TimeZone::FirstInstant) matches. With UTC
+  /// identical to Next(after); @every ignores the zone (an interval is elapsed time).
+  std::chrono::system_clock::time_point Next(std::chrono::system_clock::time_point after,
+                                             const TimeZone& zone) const;
 
   /// For @every: the fixed interval; nullopt for calendar specs.
   std::optional<std::chrono::seconds> Interval() const;
