@@ -14,13 +14,27 @@ STATE="$NP_ROOT/.state/run"
 SERVICES_DIR="$STATE/services"
 BFF_PORT="${PORT:-8081}"
 
-# name|binary (relative to the build dir)
-SERVICES=(
-  "bff|services/bff/np-bff"
-  "reporting|services/reporting/np-reporting"
-)
 REPORTING_METRICS_PORT="${NP_REPORTING_METRICS_PORT:-8082}"
 REPORTING_GRPC_PORT="${NP_REPORTING_GRPC_PORT:-50052}"
+INGESTION_METRICS_PORT="${NP_INGESTION_METRICS_PORT:-8083}"
+INGESTION_GRPC_PORT="${NP_INGESTION_GRPC_PORT:-50053}"
+SCHEDULER_METRICS_PORT="${NP_SCHEDULER_METRICS_PORT:-8084}"
+SCHEDULER_GRPC_PORT="${NP_SCHEDULER_GRPC_PORT:-50054}"
+# Offline by default: ingestion reads the bundled snapshot (data/SOURCES.md). NP_INGESTION_SOURCE=oecd
+# fetches the live OECD API instead.
+if [[ "${NP_INGESTION_SOURCE:-snapshot}" == oecd ]]; then
+  INGESTION_SOURCE_ENV=""
+else
+  INGESTION_SOURCE_ENV="SNAPSHOT_DIR=$NP_ROOT/data/oecd"
+fi
+
+# name|binary (relative to the build dir)|per-service environment (space-separated NAME=value)
+SERVICES=(
+  "bff|services/bff/np-bff|PORT=$BFF_PORT"
+  "reporting|services/reporting/np-reporting|METRICS_PORT=$REPORTING_METRICS_PORT GRPC_PORT=$REPORTING_GRPC_PORT"
+  "ingestion|services/ingestion/np-ingestion|METRICS_PORT=$INGESTION_METRICS_PORT GRPC_PORT=$INGESTION_GRPC_PORT $INGESTION_SOURCE_ENV"
+  "scheduler|services/scheduler/np-scheduler|METRICS_PORT=$SCHEDULER_METRICS_PORT GRPC_PORT=$SCHEDULER_GRPC_PORT GRPC_SERVER_ADDR=127.0.0.1:$INGESTION_GRPC_PORT"
+)
 
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -41,13 +55,14 @@ stop_service() {
 }
 
 start_service() {
-  local name="$1" binary="$NP_ROOT/build/$PRESET/$2"
+  local name="$1" binary="$NP_ROOT/build/$PRESET/$2" service_env="${3:-}"
   [[ -x "$binary" ]] || np_die "$binary is missing: the build did not produce it"
   mkdir -p "$SERVICES_DIR" "$STATE/logs"
   stop_service "$name"
   # setsid: the service outlives this script and the terminal that ran make.
   # From the repository root, so an operator's .env there (git-ignored) is read by every service.
-  (cd "$NP_ROOT" && exec setsid "$binary" >>"$STATE/logs/$name.log" 2>&1 </dev/null) &
+  # shellcheck disable=SC2086 # service_env is a list of NAME=value words
+  (cd "$NP_ROOT" && exec env $service_env setsid "$binary" >>"$STATE/logs/$name.log" 2>&1 </dev/null) &
   echo $! >"$SERVICES_DIR/$name.pid"
 }
 
@@ -72,9 +87,7 @@ service_env() {
   # The original frontend has no password field: users without a password sign in with name and
   # e-mail in the dev stack only (docs/security.md).
   export AUTH_ALLOW_PASSWORDLESS="${AUTH_ALLOW_PASSWORDLESS:-true}"
-  export PORT="$BFF_PORT" LOG_LEVEL="${LOG_LEVEL:-info}"
-  # reporting: its own ports (the BFF reads PORT, reporting METRICS_PORT and GRPC_PORT).
-  export METRICS_PORT="$REPORTING_METRICS_PORT" GRPC_PORT="$REPORTING_GRPC_PORT"
+  export LOG_LEVEL="${LOG_LEVEL:-info}"
   export CORS_ALLOWED_ORIGINS="${CORS_ALLOWED_ORIGINS:-http://localhost:5173,http://localhost:3000}"
 }
 
@@ -84,24 +97,32 @@ cmd_run() {
   "$NP_ROOT/scripts/infra.sh" start --profile run
   service_env
   "$NP_ROOT/scripts/migrate.sh"
-  local rows
-  rows="$(psql -XAtq -c 'SELECT count(*) FROM poptable')"
-  if [[ "$rows" == "0" ]]; then
-    np_log "empty database: loading the dev seed (db/seed/SOURCES.md)"
-    "$NP_ROOT/scripts/migrate.sh" --seed "$NP_ROOT/db/seed/dev_seed.sql"
-  fi
-  local entry name
+  local entry name rest
   for entry in "${SERVICES[@]}"; do
     name="${entry%%|*}"
-    start_service "$name" "${entry#*|}"
+    rest="${entry#*|}"
+    start_service "$name" "${rest%%|*}" "${rest#*|}"
   done
   if ! np_wait_http "http://127.0.0.1:$BFF_PORT/readyz" 20; then
     tail -n 20 "$STATE/logs/bff.log" >&2 || true
     np_die "the BFF did not become ready on port $BFF_PORT (log: $STATE/logs/bff.log)"
   fi
-  if ! np_wait_http "http://127.0.0.1:$REPORTING_METRICS_PORT/livez" 20; then
-    tail -n 20 "$STATE/logs/reporting.log" >&2 || true
-    np_die "reporting did not start (log: $STATE/logs/reporting.log)"
+  local svc port
+  for svc in reporting:$REPORTING_METRICS_PORT ingestion:$INGESTION_METRICS_PORT scheduler:$SCHEDULER_METRICS_PORT; do
+    name="${svc%%:*}" port="${svc#*:}"
+    if ! np_wait_http "http://127.0.0.1:$port/livez" 20; then
+      tail -n 20 "$STATE/logs/$name.log" >&2 || true
+      np_die "$name did not start (log: $STATE/logs/$name.log)"
+    fi
+  done
+  # First run on this database: load the data once through the real path (scheduler CLI → gRPC
+  # NotifyBFF → ingestion), so every page has data without internet access.
+  if [[ "$(psql -XAtq -c 'SELECT count(*) FROM jobschedulelogs WHERE type = 1')" == "0" ]]; then
+    np_log "no successful ingestion yet: loading the data through the ingestion service"
+    if ! "$NP_ROOT/build/$PRESET/services/scheduler/np-scheduler" --run-now \
+      --target "127.0.0.1:$INGESTION_GRPC_PORT" --timeout 10m; then
+      np_die "the initial ingestion failed (log: $STATE/logs/ingestion.log)"
+    fi
   fi
   cat <<MSG
 
@@ -110,6 +131,9 @@ NationPulse is running.
   BFF metrics    http://localhost:$BFF_PORT/metrics
   BFF probes     http://localhost:$BFF_PORT/livez  http://localhost:$BFF_PORT/readyz
   Reporting      metrics http://localhost:$REPORTING_METRICS_PORT/metrics   gRPC health 127.0.0.1:$REPORTING_GRPC_PORT
+  Ingestion      metrics http://localhost:$INGESTION_METRICS_PORT/metrics   gRPC 127.0.0.1:$INGESTION_GRPC_PORT (NotifyBFF, health)
+  Scheduler      metrics http://localhost:$SCHEDULER_METRICS_PORT/metrics   gRPC health 127.0.0.1:$SCHEDULER_GRPC_PORT
+  Ingest now     build/$PRESET/services/scheduler/np-scheduler --run-now --target 127.0.0.1:$INGESTION_GRPC_PORT
   Postgres       $PG_DB_ADDR (db $PG_DB_NAME)   Redis $REDIS_ADDR   Kafka $KAFKA_BROKERS
   Logs           $STATE/logs/
 Stop everything with: make stop
