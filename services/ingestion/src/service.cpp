@@ -39,7 +39,8 @@ IngestionService::~IngestionService() { Stop(); }
 void IngestionService::Start() {
   auto& s = *impl_;
   s.grpc = std::make_unique<health::GrpcServer>(
-      health::GrpcServerOptions{.address = s.settings.grpc_address, .service_names = {"ingestion"}},
+      health::GrpcServerOptions{.address = s.settings.grpc_address,
+                                .service_names = {"dataIngestion.DataIngestion", "ingestion"}},
       std::vector<grpc::Service*>{&s.rpc});
 
   http::Router router;

@@ -141,8 +141,8 @@ ReportingService::~ReportingService() { Stop(); }
 void ReportingService::Start() {
   auto& s = *impl_;
   // Health first (D-40): probes see NOT_SERVING, never a closed port, while we start.
-  s.grpc = std::make_unique<health::GrpcServer>(
-      health::GrpcServerOptions{.address = s.settings.grpc_address, .service_names = {"reporting"}});
+  s.grpc = std::make_unique<health::GrpcServer>(health::GrpcServerOptions{
+      .address = s.settings.grpc_address, .service_names = {"nationpulse.reporting", "reporting"}});
 
   http::Router router;
   router.Add(

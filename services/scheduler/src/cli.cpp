@@ -110,7 +110,7 @@ time of CRON_SCHEDULE (in CRON_TZ), serves gRPC health on GRPC_PORT and /livez, 
   --run-now            run one ingestion job now and exit (no loop, no health server); prints each
                        streamed message as "<time> <TYPE> <message>"; exit 0 when the final message is
                        SUCCESS, 1 when it is FAILED or the call failed
-    --target HOST:PORT   ingestion service (default: GRPC_SERVER_ADDR, else localhost:50051)
+    --target HOST:PORT   ingestion service (default: GRPC_SERVER_ADDR, else localhost:50053)
     --timeout DURATION   deadline of the whole stream (default: GRPC_JOB_TIMEOUT, else 30m)
     --retries N          retries when the service is unavailable (default 0)
   --next [N]           print the next N (default 5) fire times of CRON_SCHEDULE in CRON_TZ and exit

@@ -45,7 +45,7 @@ struct JobResult {
 };
 
 struct ClientOptions {
-  std::string target = "localhost:50051";
+  std::string target = "localhost:50053";
   std::chrono::milliseconds job_timeout{30 * 60 * 1000};
   std::chrono::milliseconds connect_timeout{10'000};
   int retry_attempts = 3;

@@ -82,8 +82,8 @@ void SchedulerService::Start() {
                          {"run_on_start", s.settings.run_on_start},
                          {"target", s.settings.ingestion_target}});
 
-  s.grpc = std::make_unique<health::GrpcServer>(
-      health::GrpcServerOptions{.address = s.settings.grpc_address, .service_names = {"scheduler"}});
+  s.grpc = std::make_unique<health::GrpcServer>(health::GrpcServerOptions{
+      .address = s.settings.grpc_address, .service_names = {"nationpulse.cron", "scheduler"}});
 
   http::Router router;
   router.Add(

@@ -19,7 +19,7 @@ Settings LoadSettings(config::Env& env) {
     errors.push_back("CRON_TZ: " + zone.error());
   }
   s.run_on_start = env.Bool("RUN_ON_START", false);
-  s.ingestion_target = env.String("GRPC_SERVER_ADDR", "localhost:50051");
+  s.ingestion_target = env.String("GRPC_SERVER_ADDR", "localhost:50053");
   s.job_timeout = env.Duration("GRPC_JOB_TIMEOUT", 30min);
   s.connect_timeout = env.Duration("GRPC_CONNECT_TIMEOUT", 10s);
   s.retry_attempts = static_cast<int>(env.Int("RETRY_ATTEMPTS", 3, 0, 100));

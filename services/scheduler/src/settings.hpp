@@ -22,7 +22,7 @@ struct Settings {
   /// Fire once at start instead of one interval (or the next calendar match) later.
   bool run_on_start = false;
   /// The ingestion service (GRPC_SERVER_ADDR), any gRPC target.
-  std::string ingestion_target = "localhost:50051";
+  std::string ingestion_target = "localhost:50053";
   /// Deadline of one whole NotifyBFF stream.
   std::chrono::milliseconds job_timeout{30 * 60 * 1000};
   /// Budget to establish the connection before each attempt.

@@ -15,7 +15,7 @@ TEST(SchedulerSettings, Defaults) {
   EXPECT_EQ(*s.schedule.Interval(), 360h);
   EXPECT_TRUE(s.time_zone.is_utc());
   EXPECT_FALSE(s.run_on_start);
-  EXPECT_EQ(s.ingestion_target, "localhost:50051");
+  EXPECT_EQ(s.ingestion_target, "localhost:50053");
   EXPECT_EQ(s.job_timeout, 30min);
   EXPECT_EQ(s.connect_timeout, 10s);
   EXPECT_EQ(s.retry_attempts, 3);
