@@ -40,7 +40,7 @@ for ((i = 1; i <= RUNS; i++)); do
     HTTP_ADDRESS=127.0.0.1 METRICS_PORT="$REPORTING_HTTP" \
     "$NP_ROOT/build/release/services/reporting/np-reporting" >/dev/null 2>&1 &
   pids+=("$!")
-  env "${common[@]}" KAFKA_GROUP_ID="np-$run-bff" PORT="$BFF_PORT" BFF_LISTEN_ADDRESS=127.0.0.1 \
+  env "${common[@]}" KAFKA_GROUP_ID="np-$run-bff" GRPC_ADDRESS=127.0.0.1 GRPC_PORT=0 PORT="$BFF_PORT" BFF_LISTEN_ADDRESS=127.0.0.1 \
     AUTH_ALLOW_PASSWORDLESS=true ACCESS_SECRET="$(np_random_secret)" REFRESH_SECRET="$(np_random_secret)" \
     "$NP_ROOT/build/release/services/bff/np-bff" >/dev/null 2>&1 &
   pids+=("$!")

@@ -31,7 +31,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 start_bff() {
-  PORT="$1" CACHE_ENABLED="$2" CACHE_LOCAL_TTL="$3" LOG_LEVEL=warn BFF_LISTEN_ADDRESS=127.0.0.1 \
+  GRPC_ADDRESS=127.0.0.1 GRPC_PORT=0 PORT="$1" CACHE_ENABLED="$2" CACHE_LOCAL_TTL="$3" LOG_LEVEL=warn BFF_LISTEN_ADDRESS=127.0.0.1 \
     ACCESS_SECRET="$(np_random_secret)" REFRESH_SECRET="$(np_random_secret)" \
     "$NP_ROOT/build/release/services/bff/np-bff" >/dev/null 2>&1 &
   pids+=("$!")

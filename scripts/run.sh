@@ -14,6 +14,7 @@ STATE="$NP_ROOT/.state/run"
 SERVICES_DIR="$STATE/services"
 BFF_PORT="${PORT:-8081}"
 
+BFF_GRPC_PORT="${NP_BFF_GRPC_PORT:-50051}"
 REPORTING_METRICS_PORT="${NP_REPORTING_METRICS_PORT:-8082}"
 REPORTING_GRPC_PORT="${NP_REPORTING_GRPC_PORT:-50052}"
 INGESTION_METRICS_PORT="${NP_INGESTION_METRICS_PORT:-8083}"
@@ -30,7 +31,7 @@ fi
 
 # name|binary (relative to the build dir)|per-service environment (space-separated NAME=value)
 SERVICES=(
-  "bff|services/bff/np-bff|PORT=$BFF_PORT"
+  "bff|services/bff/np-bff|PORT=$BFF_PORT GRPC_PORT=$BFF_GRPC_PORT"
   "reporting|services/reporting/np-reporting|METRICS_PORT=$REPORTING_METRICS_PORT GRPC_PORT=$REPORTING_GRPC_PORT"
   "ingestion|services/ingestion/np-ingestion|METRICS_PORT=$INGESTION_METRICS_PORT GRPC_PORT=$INGESTION_GRPC_PORT $INGESTION_SOURCE_ENV"
   "scheduler|services/scheduler/np-scheduler|METRICS_PORT=$SCHEDULER_METRICS_PORT GRPC_PORT=$SCHEDULER_GRPC_PORT GRPC_SERVER_ADDR=127.0.0.1:$INGESTION_GRPC_PORT"
@@ -129,7 +130,7 @@ cmd_run() {
 NationPulse is running.
   BFF API        http://localhost:$BFF_PORT/api/dashboard/population
   BFF metrics    http://localhost:$BFF_PORT/metrics
-  BFF probes     http://localhost:$BFF_PORT/livez  http://localhost:$BFF_PORT/readyz
+  BFF probes     http://localhost:$BFF_PORT/livez  http://localhost:$BFF_PORT/readyz   gRPC health 127.0.0.1:$BFF_GRPC_PORT
   Reporting      metrics http://localhost:$REPORTING_METRICS_PORT/metrics   gRPC health 127.0.0.1:$REPORTING_GRPC_PORT
   Ingestion      metrics http://localhost:$INGESTION_METRICS_PORT/metrics   gRPC 127.0.0.1:$INGESTION_GRPC_PORT (NotifyBFF, health)
   Scheduler      metrics http://localhost:$SCHEDULER_METRICS_PORT/metrics   gRPC health 127.0.0.1:$SCHEDULER_GRPC_PORT

@@ -81,7 +81,8 @@ class ReportsEndToEnd : public ::testing::Test {
     bff_ = std::make_unique<testing::ChildProcess>(
         NP_BFF_BINARY,
         std::vector<std::string>{"PORT=" + std::to_string(bff_port_), "BFF_LISTEN_ADDRESS=127.0.0.1",
-                                 "AUTH_ALLOW_PASSWORDLESS=true", "KAFKA_WRITER_TOPIC=" + request_topic_,
+                                 "GRPC_ADDRESS=127.0.0.1", "GRPC_PORT=0", "AUTH_ALLOW_PASSWORDLESS=true",
+                                 "KAFKA_WRITER_TOPIC=" + request_topic_,
                                  "KAFKA_READER_TOPIC=" + result_topic_, "KAFKA_GROUP_ID=np-e2e-bff-" + run,
                                  "KAFKA_TOPIC_REPLICATION=1", "KAFKA_PUBLISH_TIMEOUT=2s",
                                  "SSE_HEARTBEAT_INTERVAL=1s", "REPORT_STREAMS_PER_USER=2", "LOG_LEVEL=warn"});

@@ -4,6 +4,7 @@
 #include "auth_api.hpp"
 #include "nationpulse/cache/cache_aside.hpp"
 #include "nationpulse/db/pool.hpp"
+#include "nationpulse/health/health.hpp"
 #include "nationpulse/http/json_response.hpp"
 #include "nationpulse/http/middlewares.hpp"
 #include "nationpulse/http/server.hpp"
@@ -60,6 +61,9 @@ struct App::Impl {
   ReadApi read_api;
   ReportApi report_api;
   std::unique_ptr<http::Server> server;
+  std::unique_ptr<health::GrpcServer> grpc;
+  std::unique_ptr<health::DependencyMonitor> monitor;
+  bool stopped = false;
 };
 
 http::Router App::Impl::BuildRouter() {
@@ -145,18 +149,49 @@ App::App(Settings settings, std::unique_ptr<AccessGate> gate)
 App::~App() { Stop(); }
 
 void App::Start() {
+  auto& s = *impl_;
+  // Health first: an orchestrator sees NOT_SERVING, never a closed port, while the rest starts.
+  s.grpc = std::make_unique<health::GrpcServer>(health::GrpcServerOptions{
+      .address = s.settings.grpc_address, .service_names = {"nationpulse.bff", "bff"}});
+  // grpc.md §3 [REC]: the BFF is healthy when Postgres and Redis answer. Redis is required here although
+  // /readyz stays ready without it (reads fall back to Postgres): this is the operator's view of the
+  // suite's health, readiness is whether to send traffic. Kafka only carries reports: it degrades.
+  auto probe = [](auto ping) -> Expected<void, std::string> {
+    if (auto r = ping(); !r) return Unexpected(r.error().message);
+    return {};
+  };
+  s.monitor = std::make_unique<health::DependencyMonitor>(
+      std::vector<health::Dependency>{
+          {"postgres", true, [&s, probe] { return probe([&s] { return s.pool.Ping(); }); }},
+          {"redis", true, [&s, probe] { return probe([&s] { return s.redis.Ping(); }); }},
+          {"kafka", false,
+           [&s] {
+             return s.report_api.kafka_up() ? Expected<void, std::string>{}
+                                            : Unexpected(std::string("unreachable"));
+           }},
+      },
+      s.settings.probe_interval, [&s](bool serving) {
+        if (!s.stopped) s.grpc->SetServing(serving);
+      });
   impl_->server->Start();
   impl_->report_api.Start();
+  impl_->monitor->Start();
   log::Info("bff listening", {{"address", impl_->settings.http.address}, {"port", impl_->server->port()}});
 }
 
 void App::Stop() {
-  if (!impl_) return;
-  // HTTP first (it closes the SSE streams), then the consumer the streams were fed from.
+  if (!impl_ || impl_->stopped) return;
+  impl_->stopped = true;
+  // NOT_SERVING first so probes and balancers stop sending, then HTTP (it closes the SSE streams),
+  // then the consumer the streams were fed from.
+  if (impl_->grpc) impl_->grpc->SetServing(false);
   if (impl_->server) impl_->server->Stop();
   impl_->report_api.Stop();
+  if (impl_->monitor) impl_->monitor->Stop();
+  if (impl_->grpc) impl_->grpc->Shutdown(std::chrono::seconds(1));
 }
 
 std::uint16_t App::port() const { return impl_->server->port(); }
+int App::grpc_port() const { return impl_->grpc ? impl_->grpc->port() : 0; }
 
 }  // namespace nationpulse::bff

@@ -23,6 +23,8 @@ class App {
   void Start();
   void Stop();
   std::uint16_t port() const;
+  /// The bound gRPC health port (0 before Start).
+  int grpc_port() const;
 
  private:
   struct Impl;

@@ -98,6 +98,10 @@ Settings LoadSettings(config::Env& env) {
   s.signin_per_minute_per_account = static_cast<double>(env.Int("SIGNIN_RATE_PER_ACCOUNT", 10, 0, 1'000'000));
   s.signin_burst_per_account = static_cast<double>(env.Int("SIGNIN_BURST_PER_ACCOUNT", 5, 1, 1'000'000));
 
+  s.grpc_address =
+      env.String("GRPC_ADDRESS", "0.0.0.0") + ":" + std::to_string(env.Int("GRPC_PORT", 50051, 0, 65535));
+  s.probe_interval = env.Duration("HEALTH_PROBE_INTERVAL", 2s);
+
   auto& r = s.reports;
   r.brokers = env.String("KAFKA_BROKERS", "localhost:9092");
   r.request_topic = env.String("KAFKA_WRITER_TOPIC", "message-log");

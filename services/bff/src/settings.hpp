@@ -32,6 +32,9 @@ struct Settings {
   double signin_burst_per_ip = 10;
   double signin_per_minute_per_account = 10;
   double signin_burst_per_account = 5;
+  /// grpc.health.v1 (GRPC_ADDRESS:GRPC_PORT): SERVING while Postgres and Redis answer; Kafka only degrades.
+  std::string grpc_address = "0.0.0.0:50051";
+  std::chrono::milliseconds probe_interval{2000};
   /// Reports: Kafka, topics, the per-instance result group, SSE limits.
   ReportOptions reports;
 };

@@ -28,6 +28,7 @@ class AuthTest : public ::testing::Test {
     testing::RequireEnv("PG_DB_ADDR");
     config::Env env;
     settings_ = LoadSettings(env);
+    settings_.grpc_address = "127.0.0.1:0";
     settings_.http.address = "127.0.0.1";
     settings_.http.port = 0;
     settings_.auth.allow_passwordless = true;

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "nationpulse/cache/redis.hpp"
+#include "nationpulse/health/health.hpp"
 #include "nationpulse/http/client.hpp"
 #include "nationpulse/testing/child_process.hpp"
 #include "nationpulse/testing/test_env.hpp"
@@ -30,9 +31,10 @@ using testing::FreePort;
 class BffProcess {
  public:
   explicit BffProcess(std::vector<std::string> extra_env)
-      : port_(FreePort()), process_(NP_BFF_BINARY, [&] {
+      : port_(FreePort()), grpc_port_(FreePort()), process_(NP_BFF_BINARY, [&] {
           extra_env.insert(extra_env.begin(),
-                           {"PORT=" + std::to_string(port_), "BFF_LISTEN_ADDRESS=127.0.0.1"});
+                           {"PORT=" + std::to_string(port_), "BFF_LISTEN_ADDRESS=127.0.0.1",
+                            "GRPC_ADDRESS=127.0.0.1", "GRPC_PORT=" + std::to_string(grpc_port_)});
           return std::move(extra_env);
         }()) {}
 
@@ -58,10 +60,26 @@ class BffProcess {
   std::string Log() const { return process_.Log(); }
   void Signal(int sig) { process_.Signal(sig); }
   std::uint16_t port() const { return port_; }
+  std::uint16_t grpc_port() const { return grpc_port_; }
+  /// grpc.health.v1 status of "" within a short deadline.
+  std::string Health() {
+    auto s = health::Check("127.0.0.1:" + std::to_string(grpc_port_), "", 1s);
+    return s ? health::ServingStatusName(*s) : "error: " + health::Describe(s.error());
+  }
+  /// Polls Health() until it equals `want` or `budget` passed.
+  bool WaitHealth(const std::string& want, std::chrono::milliseconds budget) {
+    const auto deadline = std::chrono::steady_clock::now() + budget;
+    while (Health() != want) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(100ms);
+    }
+    return true;
+  }
   int exit_code() const { return process_.exit_code(); }
 
  private:
   std::uint16_t port_;
+  std::uint16_t grpc_port_;
   testing::ChildProcess process_;
 };
 
@@ -87,6 +105,12 @@ TEST_F(BffProcessTest, ServesPublicRoutesKeepsProtectedClosedAndStopsOnSigterm) 
   ASSERT_TRUE(bff.WaitReady()) << bff.Log();
   EXPECT_EQ(bff.Get("/api/dashboard/health").result(), http::Status::ok);
   EXPECT_EQ(bff.Get("/readyz").result(), http::Status::ok);
+  EXPECT_TRUE(bff.WaitHealth("SERVING", 10s)) << bff.Health();
+  for (const char* name : {"nationpulse.bff", "bff"}) {
+    auto named = health::Check("127.0.0.1:" + std::to_string(bff.grpc_port()), name, 1s);
+    ASSERT_TRUE(named) << name;
+    EXPECT_EQ(*named, health::ServingStatus::kServing) << name;
+  }
   for (const char* path :
        {"/api/population/country", "/api/health/country", "/api/economy/governmentdata/country",
         "/api/economy/gdp/country", "/api/growth/gdp/country", "/api/growth/population/country"}) {
@@ -152,7 +176,10 @@ TEST_F(BffProcessTest, RedisDownStillServesFromPostgresAndCountsTheFallback) {
   BffProcess bff({"CACHE_LOCAL_TTL=0"});
   ASSERT_TRUE(bff.WaitReady()) << bff.Log();
   EXPECT_EQ(bff.Get("/api/dashboard/health").result(), http::Status::ok);
+  EXPECT_TRUE(bff.WaitHealth("SERVING", 10s)) << bff.Health();
   ASSERT_EQ(testing::Infra("stop --only redis"), 0);
+  // gRPC health is the operator's view: Redis is required there (grpc.md §3), unlike /readyz.
+  EXPECT_TRUE(bff.WaitHealth("NOT_SERVING", 10s)) << bff.Health();
   for (int i = 0; i < 5; ++i) {
     auto res = bff.Get("/api/dashboard/health");
     EXPECT_EQ(res.result(), http::Status::ok) << res.body();
@@ -172,6 +199,7 @@ TEST_F(BffProcessTest, RedisDownStillServesFromPostgresAndCountsTheFallback) {
     std::this_thread::sleep_for(200ms);
   }
   EXPECT_EQ(redis_state(), "ok");
+  EXPECT_TRUE(bff.WaitHealth("SERVING", 10s)) << bff.Health();
 }
 
 TEST_F(BffProcessTest, PostgresDownIs503ThenRecoversByItself) {

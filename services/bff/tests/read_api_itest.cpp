@@ -31,6 +31,7 @@ Settings TestSettings() {
   auto s = LoadSettings(env);
   s.http.address = "127.0.0.1";
   s.http.port = 0;
+  s.grpc_address = "127.0.0.1:0";
   s.http.io_threads = 1;
   s.http.worker_threads = 4;
   s.local_cache_ttl = std::chrono::milliseconds(0);  // observe the Redis layer directly
