@@ -7,14 +7,17 @@
 #include <atomic>
 #include <fstream>
 #include <future>
+#include <nlohmann/json.hpp>
 #include <pqxx/nontransaction>
 #include <set>
 #include <sstream>
 #include <thread>
 
 #include "nationpulse/db/settings.hpp"
+#include "nationpulse/http/client.hpp"
 #include "nationpulse/log/log.hpp"
 #include "nationpulse/proto/data_ingestion.grpc.pb.h"
+#include "nationpulse/testing/child_process.hpp"
 #include "nationpulse/testing/fault_server.hpp"
 #include "nationpulse/testing/test_env.hpp"
 #include "service.hpp"
@@ -251,9 +254,48 @@ TEST_F(IngestionIntegration, ReadersSeeOnlyWholeTablesWhileJobsRun) {
   for (const char* p : {"/data/health", "/data/gdp", "/data/gov", "/data/growth-gdp", "/data/growth-pop"}) {
     server.Script(p, {FaultResponse::Status(404, "none")});
   }
+  // The BFF on the same database, caches off: what a browser would get during the loads.
+  const std::uint16_t bff_port = testing::FreePort();
+  testing::ChildProcess bff(
+      NP_BFF_BINARY,
+      {"PORT=" + std::to_string(bff_port), "BFF_LISTEN_ADDRESS=127.0.0.1", "GRPC_ADDRESS=127.0.0.1",
+       "GRPC_PORT=0", "PG_DB_NAME=" + env_vars_["PG_DB_NAME"], "CACHE_ENABLED=false", "CACHE_LOCAL_TTL=0",
+       "AUTH_ALLOW_PASSWORDLESS=true", "LOG_LEVEL=error"});
+  std::string cookie;
+  for (auto deadline = std::chrono::steady_clock::now() + 15s; cookie.empty();) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << bff.Log();
+    http::Request signin{http::Verb::post, "/api/u/signin", 11};
+    signin.set(http::bhttp::field::content_type, "application/json");
+    signin.body() = R"({"name":"woman","email":"woman@edu.io"})";
+    auto res = http::Fetch("127.0.0.1", bff_port, signin, 2s);
+    if (!res || res->result() != http::Status::ok) {
+      std::this_thread::sleep_for(100ms);
+      continue;
+    }
+    for (const auto& f : *res) {
+      if (f.name() != http::bhttp::field::set_cookie) continue;
+      if (!cookie.empty()) cookie += "; ";
+      cookie += std::string(f.value().substr(0, f.value().find(';')));
+    }
+  }
   std::atomic<bool> stop{false};
   std::set<std::size_t> seen;
   std::size_t reads = 0;
+  std::set<std::string> bff_answers;  // "<status>:<rows>"
+  std::thread browser([&] {
+    while (!stop) {
+      http::Request get{http::Verb::get, "/api/population/country?countryCode=EST", 11};
+      get.set(http::bhttp::field::cookie, cookie);
+      auto res = http::Fetch("127.0.0.1", bff_port, get, 5s);
+      if (!res) {
+        bff_answers.insert("error:" + res.error());
+        continue;
+      }
+      const auto doc = nlohmann::json::parse(res->body(), nullptr, false);
+      const auto rows = doc.is_object() && doc["data"].is_array() ? doc["data"].size() : 0;
+      bff_answers.insert(std::to_string(res->result_int()) + ":" + std::to_string(rows));
+    }
+  });
   std::thread reader([&] {
     config::Env env(config::Env::Vars{env_vars_.begin(), env_vars_.end()});
     std::vector<std::string> errors;
@@ -282,7 +324,13 @@ TEST_F(IngestionIntegration, ReadersSeeOnlyWholeTablesWhileJobsRun) {
   }
   stop = true;
   reader.join();
+  browser.join();
   EXPECT_GT(reads, 20u);
+  // Never a 5xx, never an empty array (EST is in both datasets).
+  EXPECT_FALSE(bff_answers.empty());
+  for (const auto& answer : bff_answers) {
+    EXPECT_TRUE(answer.starts_with("200:") && answer != "200:0") << answer;
+  }
   EXPECT_EQ(seen, (std::set<std::size_t>{5000, 16224})) << "only whole tables, never empty or partial";
 }
 
