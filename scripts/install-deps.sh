@@ -27,7 +27,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libsodium-dev libssl-dev libcurl4-openssl-dev prometheus-cpp-dev libexpat1-dev
   postgresql postgresql-client redis-server
   openjdk-17-jre-headless maven
-  wrk curl tzdata
+  wrk curl tzdata chromium
 )
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }

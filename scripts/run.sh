@@ -21,6 +21,7 @@ INGESTION_METRICS_PORT="${NP_INGESTION_METRICS_PORT:-8083}"
 INGESTION_GRPC_PORT="${NP_INGESTION_GRPC_PORT:-50053}"
 SCHEDULER_METRICS_PORT="${NP_SCHEDULER_METRICS_PORT:-8084}"
 SCHEDULER_GRPC_PORT="${NP_SCHEDULER_GRPC_PORT:-50054}"
+KUBEPULSE_PORT="${NP_KUBEPULSE_PORT:-8090}"
 # Offline by default: ingestion reads the bundled snapshot (data/SOURCES.md). NP_INGESTION_SOURCE=oecd
 # fetches the live OECD API instead.
 if [[ "${NP_INGESTION_SOURCE:-snapshot}" == oecd ]]; then
@@ -35,6 +36,7 @@ SERVICES=(
   "reporting|services/reporting/np-reporting|METRICS_PORT=$REPORTING_METRICS_PORT GRPC_PORT=$REPORTING_GRPC_PORT"
   "ingestion|services/ingestion/np-ingestion|METRICS_PORT=$INGESTION_METRICS_PORT GRPC_PORT=$INGESTION_GRPC_PORT $INGESTION_SOURCE_ENV"
   "scheduler|services/scheduler/np-scheduler|METRICS_PORT=$SCHEDULER_METRICS_PORT GRPC_PORT=$SCHEDULER_GRPC_PORT GRPC_SERVER_ADDR=127.0.0.1:$INGESTION_GRPC_PORT"
+  "kubepulse|services/kubepulse/np-kubepulse|KUBEPULSE_PORT=$KUBEPULSE_PORT BFF_ADDR=127.0.0.1:$BFF_GRPC_PORT REPORTING_ADDR=127.0.0.1:$REPORTING_GRPC_PORT INGESTION_ADDR=127.0.0.1:$INGESTION_GRPC_PORT CRONJOB_ADDR=127.0.0.1:$SCHEDULER_GRPC_PORT KUBEPULSE_PROBE_INFRA=true"
 )
 
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -109,9 +111,10 @@ cmd_run() {
     np_die "the BFF did not become ready on port $BFF_PORT (log: $STATE/logs/bff.log)"
   fi
   local svc port
-  for svc in reporting:$REPORTING_METRICS_PORT ingestion:$INGESTION_METRICS_PORT scheduler:$SCHEDULER_METRICS_PORT; do
+  for svc in reporting:$REPORTING_METRICS_PORT/livez ingestion:$INGESTION_METRICS_PORT/livez \
+    scheduler:$SCHEDULER_METRICS_PORT/livez kubepulse:$KUBEPULSE_PORT/healthz; do
     name="${svc%%:*}" port="${svc#*:}"
-    if ! np_wait_http "http://127.0.0.1:$port/livez" 20; then
+    if ! np_wait_http "http://127.0.0.1:$port" 20; then
       tail -n 20 "$STATE/logs/$name.log" >&2 || true
       np_die "$name did not start (log: $STATE/logs/$name.log)"
     fi
@@ -128,6 +131,7 @@ cmd_run() {
   cat <<MSG
 
 NationPulse is running.
+  Health         http://localhost:$KUBEPULSE_PORT/   (kubepulse dashboard; JSON at /api/status)
   BFF API        http://localhost:$BFF_PORT/api/dashboard/population
   BFF metrics    http://localhost:$BFF_PORT/metrics
   BFF probes     http://localhost:$BFF_PORT/livez  http://localhost:$BFF_PORT/readyz   gRPC health 127.0.0.1:$BFF_GRPC_PORT
