@@ -7,6 +7,7 @@
 #include "nationpulse/health/health.hpp"
 #include "nationpulse/http/json_response.hpp"
 #include "nationpulse/http/middlewares.hpp"
+#include "nationpulse/http/ops.hpp"
 #include "nationpulse/http/server.hpp"
 #include "nationpulse/log/log.hpp"
 #include "nationpulse/metrics/registry.hpp"
@@ -93,17 +94,7 @@ http::Router App::Impl::BuildRouter() {
     res.body() = http::EnvelopeBody(false, data, "not ready: postgres unavailable");
     return res;
   });
-  http::RouteOptions metrics_opts = http::InlineRoute();
-  metrics_opts.bypass_chain = true;
-  router.Add(
-      http::Verb::get, "/metrics",
-      [this](const Request&, RequestContext&) {
-        Response res{Status::ok, 11};
-        res.set(http::bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-        res.body() = registry.Serialize();
-        return res;
-      },
-      std::move(metrics_opts));
+  http::AddMetricsRoute(router, registry);
   return router;
 }
 

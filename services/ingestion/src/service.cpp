@@ -4,8 +4,7 @@
 
 #include "ingestion_rpc.hpp"
 #include "nationpulse/health/health.hpp"
-#include "nationpulse/http/json_response.hpp"
-#include "nationpulse/http/server.hpp"
+#include "nationpulse/http/ops.hpp"
 #include "nationpulse/log/log.hpp"
 #include "nationpulse/metrics/registry.hpp"
 
@@ -44,28 +43,9 @@ void IngestionService::Start() {
       std::vector<grpc::Service*>{&s.rpc});
 
   http::Router router;
-  router.Add(
-      http::Verb::get, "/livez",
-      [](const http::Request&, http::RequestContext&) { return http::JsonSuccess(R"({"status":"ok"})"); },
-      http::InlineRoute());
-  http::RouteOptions metrics_opts = http::InlineRoute();
-  metrics_opts.bypass_chain = true;
-  router.Add(
-      http::Verb::get, "/metrics",
-      [&s](const http::Request&, http::RequestContext&) {
-        http::Response res{http::Status::ok, 11};
-        res.set(http::bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-        res.body() = s.registry.Serialize();
-        return res;
-      },
-      std::move(metrics_opts));
-  http::ServerOptions http_options;
-  http_options.address = s.settings.http_address;
-  http_options.port = s.settings.http_port;
-  http_options.io_threads = 1;
-  http_options.worker_threads = 1;
-  s.http = std::make_unique<http::Server>(http_options, std::move(router), std::vector<http::Middleware>{});
-  s.http->Start();
+  http::AddLivezRoute(router);
+  http::AddMetricsRoute(router, s.registry);
+  s.http = http::StartOpsServer(s.settings.http_address, s.settings.http_port, std::move(router));
 
   auto& running = s.registry.AddGauge("nationpulse_ingestion_job_running", "1 while an ingestion job runs.");
   auto& pg_up = s.registry.AddGauge("nationpulse_ingestion_dependency_up",
