@@ -2,7 +2,7 @@
 #include "nationpulse/process/run.hpp"
 #include "src/app.hpp"
 
-int main() {
+int main(int argc, char** argv) {
   using namespace nationpulse;
-  return process::Run<bff::Settings, bff::App>("bff", bff::LoadSettings);
+  return process::Run<bff::Settings, bff::App>("bff", bff::LoadSettings, argc, argv);
 }

@@ -2,7 +2,8 @@
 #include "nationpulse/process/run.hpp"
 #include "src/service.hpp"
 
-int main() {
+int main(int argc, char** argv) {
   using namespace nationpulse;
-  return process::Run<ingestion::Settings, ingestion::IngestionService>("ingestion", ingestion::LoadSettings);
+  return process::Run<ingestion::Settings, ingestion::IngestionService>("ingestion", ingestion::LoadSettings,
+                                                                        argc, argv);
 }

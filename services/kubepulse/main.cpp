@@ -3,7 +3,8 @@
 #include "nationpulse/process/run.hpp"
 #include "src/service.hpp"
 
-int main() {
+int main(int argc, char** argv) {
   using namespace nationpulse;
-  return process::Run<kubepulse::Settings, kubepulse::KubePulseService>("kubepulse", kubepulse::LoadSettings);
+  return process::Run<kubepulse::Settings, kubepulse::KubePulseService>("kubepulse", kubepulse::LoadSettings,
+                                                                        argc, argv);
 }

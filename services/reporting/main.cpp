@@ -2,7 +2,8 @@
 #include "nationpulse/process/run.hpp"
 #include "src/service.hpp"
 
-int main() {
+int main(int argc, char** argv) {
   using namespace nationpulse;
-  return process::Run<reporting::Settings, reporting::ReportingService>("reporting", reporting::LoadSettings);
+  return process::Run<reporting::Settings, reporting::ReportingService>("reporting", reporting::LoadSettings,
+                                                                        argc, argv);
 }

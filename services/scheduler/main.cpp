@@ -4,6 +4,7 @@
 #include <csignal>
 #include <ctime>
 #include <iostream>
+#include <string_view>
 #include <thread>
 
 #include "nationpulse/config/env.hpp"
@@ -54,6 +55,10 @@ int RunCommand(const scheduler::Command& command) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 2 && std::string_view(argv[1]) == "--print-env") {
+    return process::Run<scheduler::Settings, scheduler::SchedulerService>(
+        "scheduler", scheduler::LoadSettings, argc, argv);
+  }
   const auto command = scheduler::ParseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
   if (!command) {
     std::cerr << "np-scheduler: " << command.error() << "\n\n" << scheduler::Usage();

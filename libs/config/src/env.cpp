@@ -42,6 +42,7 @@ void Env::LoadDotEnv(const std::string& path) {
 
 std::optional<std::string> Env::Raw(std::string_view name) const {
   const std::string key(name);
+  names_read_.insert(key);
   if (use_process_env_) {
     if (const char* v = std::getenv(key.c_str()); v != nullptr && *v != '\0') return std::string(v);
   } else if (auto it = vars_.find(key); it != vars_.end() && !it->second.empty()) {
@@ -59,6 +60,7 @@ std::string Env::String(std::string_view name, std::string_view fallback) const 
 }
 
 std::string Env::FirstOf(std::initializer_list<std::string_view> names, std::string_view fallback) const {
+  for (auto name : names) names_read_.emplace(name);
   for (auto name : names) {
     if (auto v = Raw(name)) return *v;
   }

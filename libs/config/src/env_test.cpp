@@ -66,6 +66,14 @@ TEST(Env, DotEnvIsAFallback) {
   std::remove(path.c_str());
 }
 
+TEST(Env, RecordsEveryNameAskedForSetOrNot) {
+  Env env(Env::Vars{{"SET", "1"}});
+  env.String("SET", "");
+  env.Int("UNSET", 3, 0, 9);
+  env.FirstOf({"PG_DB_PASS", "PG_DB_PASSWORD"}, "x");
+  EXPECT_EQ(env.names_read(), (std::set<std::string>{"PG_DB_PASS", "PG_DB_PASSWORD", "SET", "UNSET"}));
+}
+
 TEST(ParseDuration, GoStyle) {
   EXPECT_EQ(ParseDuration("5s"), 5s);
   EXPECT_EQ(ParseDuration("1h30m"), 90min);

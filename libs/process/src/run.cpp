@@ -3,6 +3,8 @@
 #include <pthread.h>
 
 #include <csignal>
+#include <iostream>
+#include <string_view>
 
 namespace nationpulse::process {
 
@@ -15,6 +17,26 @@ sigset_t BlockStopSignals() {
   // A client that hangs up must cost one failed write, not the process.
   std::signal(SIGPIPE, SIG_IGN);
   return signals;
+}
+
+Mode ParseArgs(int argc, char** argv) {
+  if (argc <= 1 || argv == nullptr) return Mode::kServe;
+  if (argc > 2) return Mode::kBadUsage;
+  const std::string_view arg(argv[1]);
+  if (arg == "--print-env") return Mode::kPrintEnv;
+  if (arg == "--help" || arg == "-h") return Mode::kHelp;
+  return Mode::kBadUsage;
+}
+
+void PrintNames(const std::set<std::string>& names) {
+  for (const auto& name : names) std::cout << name << '\n';
+  std::cout.flush();
+}
+
+void PrintUsage(const std::string& name) {
+  std::cerr << "usage: np-" << name << " [--print-env | --help]\n"
+            << "  without arguments: run the service (settings from the environment and ./.env)\n"
+            << "  --print-env        list every environment variable the service reads, then exit\n";
 }
 
 int WaitForStopSignal(const sigset_t& signals) {

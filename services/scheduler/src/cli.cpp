@@ -102,7 +102,8 @@ Expected<Command, std::string> ParseCommandLine(const std::vector<std::string>& 
 }
 
 std::string Usage() {
-  return R"(usage: np-scheduler [--run-now [--target HOST:PORT] [--timeout DURATION] [--retries N] | --next [N] | --help]
+  return R"(usage: np-scheduler [--run-now [--target HOST:PORT] [--timeout DURATION] [--retries N] | --next [N] |
+                    --print-env | --help]
 
 Without arguments, runs the scheduler: calls DataIngestion/NotifyBFF on GRPC_SERVER_ADDR at every fire
 time of CRON_SCHEDULE (in CRON_TZ), serves gRPC health on GRPC_PORT and /livez, /metrics on METRICS_PORT.
@@ -114,6 +115,7 @@ time of CRON_SCHEDULE (in CRON_TZ), serves gRPC health on GRPC_PORT and /livez, 
     --timeout DURATION   deadline of the whole stream (default: GRPC_JOB_TIMEOUT, else 30m)
     --retries N          retries when the service is unavailable (default 0)
   --next [N]           print the next N (default 5) fire times of CRON_SCHEDULE in CRON_TZ and exit
+  --print-env          list every environment variable the scheduler reads and exit
   --help               this text
 
 Exit codes: 0 success, 1 job failed or service error, 2 bad arguments or configuration.

@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -54,6 +55,10 @@ class Env {
   void Check() const;
   const std::vector<std::string>& errors() const { return errors_; }
 
+  /// Every variable name asked for so far, set or not (FirstOf records all its names). Lets a
+  /// binary list the settings it reads (`--print-env`) so deployment files can be checked against it.
+  const std::set<std::string>& names_read() const { return names_read_; }
+
  private:
   std::optional<std::string> Raw(std::string_view name) const;
 
@@ -61,6 +66,7 @@ class Env {
   std::map<std::string, std::string> dotenv_;
   bool use_process_env_;
   std::vector<std::string> errors_;
+  mutable std::set<std::string> names_read_;
 };
 
 /// Parses a Go-style duration; nullopt when malformed.

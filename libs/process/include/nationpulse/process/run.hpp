@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <exception>
+#include <set>
 #include <string>
 
 #include "nationpulse/config/env.hpp"
@@ -17,6 +18,15 @@ sigset_t BlockStopSignals();
 /// Waits for SIGINT or SIGTERM (blocked by BlockStopSignals) and returns its number.
 int WaitForStopSignal(const sigset_t& signals);
 
+/// What the command line asked for. Services take no arguments but two operator flags.
+enum class Mode { kServe, kPrintEnv, kHelp, kBadUsage };
+Mode ParseArgs(int argc, char** argv);
+
+/// Prints `names` one per line (sorted), for `--print-env`.
+void PrintNames(const std::set<std::string>& names);
+/// Prints the flags to stderr.
+void PrintUsage(const std::string& name);
+
 /// The life of every service process, so each main() is one line:
 ///   1. stop signals blocked before any thread starts;
 ///   2. settings from the environment (plus a .env file in the working directory); a bad setting logs
@@ -29,8 +39,30 @@ int WaitForStopSignal(const sigset_t& signals);
 ///
 /// `Settings` must have a `log_level` member; `Service` is constructible from Settings and has
 /// Start() and Stop().
+///
+/// `--print-env` lists every environment variable the service reads and exits 0 (deployment
+/// checks compare it with compose and the Kubernetes ConfigMap/Secret); it works without any
+/// setting being valid.
 template <typename Settings, typename Service>
-int Run(const std::string& name, Settings (*load)(config::Env&)) {
+int Run(const std::string& name, Settings (*load)(config::Env&), int argc = 1, char** argv = nullptr) {
+  switch (ParseArgs(argc, argv)) {
+    case Mode::kServe:
+      break;
+    case Mode::kPrintEnv: {
+      config::Env env;
+      try {
+        load(env);
+      } catch (const std::exception&) {
+        // Invalid or missing settings still leave the names that were read.
+      }
+      PrintNames(env.names_read());
+      return 0;
+    }
+    case Mode::kHelp:
+    case Mode::kBadUsage:
+      PrintUsage(name);
+      return ParseArgs(argc, argv) == Mode::kHelp ? 0 : 2;
+  }
   const sigset_t signals = BlockStopSignals();
   Settings settings;
   try {
