@@ -25,6 +25,7 @@
 #include "nationpulse/http/client.hpp"
 #include "nationpulse/kafka/kafka.hpp"
 #include "nationpulse/testing/child_process.hpp"
+#include "nationpulse/testing/fault_server.hpp"
 #include "nationpulse/testing/sse_client.hpp"
 #include "nationpulse/testing/test_env.hpp"
 
@@ -76,16 +77,18 @@ class ReportsEndToEnd : public ::testing::Test {
     config::Env env;
     std::vector<std::string> errors;
     pool_ = std::make_unique<db::Pool>(db::PoolOptionsFromEnv(env, "reports-itest", errors));
+    collector_.Script("/v1/traces", {testing::FaultResponse::Ok("{}", "application/json")});
     redis_ = std::make_unique<cache::Redis>(cache::RedisOptionsFromEnv(env, errors));
     StartReporting();
     bff_ = std::make_unique<testing::ChildProcess>(
         NP_BFF_BINARY,
-        std::vector<std::string>{"PORT=" + std::to_string(bff_port_), "BFF_LISTEN_ADDRESS=127.0.0.1",
-                                 "GRPC_ADDRESS=127.0.0.1", "GRPC_PORT=0", "AUTH_ALLOW_PASSWORDLESS=true",
-                                 "KAFKA_WRITER_TOPIC=" + request_topic_,
-                                 "KAFKA_READER_TOPIC=" + result_topic_, "KAFKA_GROUP_ID=np-e2e-bff-" + run,
-                                 "KAFKA_TOPIC_REPLICATION=1", "KAFKA_PUBLISH_TIMEOUT=2s",
-                                 "SSE_HEARTBEAT_INTERVAL=1s", "REPORT_STREAMS_PER_USER=2", "LOG_LEVEL=warn"});
+        std::vector<std::string>{
+            "PORT=" + std::to_string(bff_port_), "BFF_LISTEN_ADDRESS=127.0.0.1", "GRPC_ADDRESS=127.0.0.1",
+            "GRPC_PORT=0", "AUTH_ALLOW_PASSWORDLESS=true", "KAFKA_WRITER_TOPIC=" + request_topic_,
+            "KAFKA_READER_TOPIC=" + result_topic_, "KAFKA_GROUP_ID=np-e2e-bff-" + run,
+            "KAFKA_TOPIC_REPLICATION=1", "KAFKA_PUBLISH_TIMEOUT=2s", "SSE_HEARTBEAT_INTERVAL=1s",
+            "REPORT_STREAMS_PER_USER=2", "LOG_LEVEL=warn",
+            "OTEL_EXPORTER_OTLP_ENDPOINT=" + collector_.Url(""), "OTEL_BSP_SCHEDULE_DELAY=100"});
     ASSERT_TRUE(WaitHttp(bff_port_, "/livez")) << bff_->Log();
     ASSERT_TRUE(WaitServing()) << reporting_->Log();
   }
@@ -107,8 +110,9 @@ class ReportsEndToEnd : public ::testing::Test {
                                  "HTTP_ADDRESS=127.0.0.1", "METRICS_PORT=" + std::to_string(reporting_http_),
                                  "KAFKA_READER_TOPIC=" + request_topic_,
                                  "KAFKA_WRITER_TOPIC=" + result_topic_, "KAFKA_GROUP_ID=" + reporting_group_,
-                                 "KAFKA_TOPIC_REPLICATION=1", "HEALTH_PROBE_INTERVAL=500ms",
-                                 "LOG_LEVEL=warn"});
+                                 "KAFKA_TOPIC_REPLICATION=1", "HEALTH_PROBE_INTERVAL=500ms", "LOG_LEVEL=warn",
+                                 "OTEL_EXPORTER_OTLP_ENDPOINT=" + collector_.Url(""),
+                                 "OTEL_BSP_SCHEDULE_DELAY=100"});
   }
 
   bool WaitServing(std::chrono::milliseconds budget = 20s) {
@@ -132,8 +136,9 @@ class ReportsEndToEnd : public ::testing::Test {
   }
 
   http::Response Call(http::Verb verb, const std::string& target, const std::string& body,
-                      const std::string& cookie) {
+                      const std::string& cookie, const std::string& traceparent = "") {
     http::Request req{verb, target, 11};
+    if (!traceparent.empty()) req.set("traceparent", traceparent);
     if (!body.empty()) {
       req.set(http::bhttp::field::content_type, "application/json");
       req.body() = body;
@@ -181,6 +186,25 @@ class ReportsEndToEnd : public ::testing::Test {
     return 0;
   }
 
+  /// Every span the two services export (OTLP/HTTP JSON), flattened, with the exporting service's name.
+  std::vector<json> CollectedSpans() {
+    std::vector<json> out;
+    for (const auto& request : collector_.Requests("/v1/traces")) {
+      const auto body = json::parse(request.body);
+      for (const auto& rs : body["resourceSpans"]) {
+        const std::string service = rs["resource"]["attributes"][0]["value"]["stringValue"];
+        for (const auto& ss : rs["scopeSpans"]) {
+          for (auto span : ss["spans"]) {
+            span["service"] = service;
+            out.push_back(std::move(span));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  testing::FaultServer collector_{true};
   std::string brokers_, request_topic_, result_topic_, reporting_group_;
   std::uint16_t bff_port_ = 0, reporting_grpc_ = 0, reporting_http_ = 0;
   std::unique_ptr<db::Pool> pool_;
@@ -245,6 +269,79 @@ TEST_F(ReportsEndToEnd, PublishThenStreamDeliversTheCsvOfPostgres) {
   // The stream stays open with keep-alive comments until the browser leaves.
   EXPECT_TRUE(
       sse.ReadUntil([](const std::string& t) { return t.find(": ping\n\n") != std::string::npos; }, 5s));
+}
+
+TEST_F(ReportsEndToEnd, OneReportIsOneTraceAcrossBffAndReporting) {
+  const auto cookie = SignIn("woman");
+  SseClient sse(bff_port_, cookie);
+  ASSERT_TRUE(sse.ReadUntil([](const std::string& t) { return t.starts_with(": connected\n\n"); }, 5s));
+  // The browser's (or a gateway's) trace: every span of this report must hang below its span.
+  const std::string trace_id = "0af7651916cd43dd8448eb211c80319c";
+  const std::string client_span = "b7ad6b7169203331";
+  const auto published = Call(http::Verb::post, "/api/uu/reports/publish", PublishBody("health", "USA"),
+                              cookie, "00-" + trace_id + "-" + client_span + "-01");
+  ASSERT_EQ(published.result(), http::Status::ok) << published.body();
+  const std::string answered(published["traceparent"]);
+  ASSERT_EQ(answered.size(), 55u) << "the BFF answers with its server span";
+  EXPECT_EQ(answered.substr(3, 32), trace_id);
+  ASSERT_TRUE(sse.WaitEvent());
+
+  // Spans arrive within a few export intervals (100 ms) after delivery.
+  std::vector<json> spans;
+  auto names = [&] {
+    std::multiset<std::string> out;
+    for (const auto& s : spans) {
+      if (s["traceId"] == trace_id)
+        out.insert(s["service"].get<std::string>() + ":" + s["name"].get<std::string>());
+    }
+    return out;
+  };
+  const std::multiset<std::string> expected{
+      "bff:POST /api/uu/reports/publish",         "bff:" + request_topic_ + " publish",
+      "reporting:" + request_topic_ + " process", "reporting:render health",
+      "reporting:" + result_topic_ + " publish",  "bff:" + result_topic_ + " deliver"};
+  const auto deadline = Clock::now() + 10s;
+  do {
+    std::this_thread::sleep_for(100ms);
+    spans = CollectedSpans();
+  } while (names() != expected && Clock::now() < deadline);
+  ASSERT_EQ(names(), expected) << "collected " << spans.size() << " spans";
+
+  // One tree: exactly one span hangs below the client's, every other one below a span of the set,
+  // and following parents from any span reaches the client's span (no cycles, no orphans).
+  std::map<std::string, json> by_id;
+  for (const auto& s : spans) {
+    if (s["traceId"] == trace_id) by_id[s["spanId"]] = s;
+  }
+  ASSERT_EQ(by_id.size(), expected.size()) << "span ids are unique";
+  int roots = 0;
+  for (const auto& [id, span] : by_id) {
+    const std::string parent = span["parentSpanId"];
+    if (parent == client_span) {
+      ++roots;
+      EXPECT_EQ(span["name"], "POST /api/uu/reports/publish");
+      EXPECT_EQ(span["kind"], 2);
+      EXPECT_EQ(answered.substr(36, 16), id) << "the response names the server span";
+    } else {
+      EXPECT_TRUE(by_id.contains(parent)) << span.dump();
+    }
+    std::string at = id;
+    for (std::size_t hops = 0; at != client_span && hops <= by_id.size(); ++hops)
+      at = by_id[at]["parentSpanId"];
+    EXPECT_EQ(at, client_span) << span.dump();
+  }
+  EXPECT_EQ(roots, 1);
+  // Across the services, by parent: bff publish → reporting process → reporting publish → bff deliver.
+  auto parent_name = [&](const std::string& name) {
+    for (const auto& [id, span] : by_id) {
+      if (span["name"] == name)
+        return by_id[span["parentSpanId"].get<std::string>()]["name"].get<std::string>();
+    }
+    return std::string("<missing>");
+  };
+  EXPECT_EQ(parent_name(request_topic_ + " process"), request_topic_ + " publish");
+  EXPECT_EQ(parent_name(result_topic_ + " deliver"), result_topic_ + " publish");
+  EXPECT_EQ(parent_name("render health"), request_topic_ + " process");
 }
 
 TEST_F(ReportsEndToEnd, TwoUsersEachReceiveOnlyTheirOwnReport) {

@@ -129,7 +129,43 @@ void Redis::Release(redisContext* ctx, bool healthy) {
   cv_.notify_one();
 }
 
+void Redis::RegisterMetrics(metrics::Registry& registry, const std::string& service) {
+  auto& connections = registry.AddGauge("nationpulse_" + service + "_redis_pool_connections",
+                                        "Redis pool connections by state.", {"state"});
+  duration_ = &registry.AddHistogram("nationpulse_" + service + "_redis_command_duration_seconds",
+                                     "Redis commands (lease and round trip), by outcome.", {"outcome"},
+                                     metrics::DefaultBuckets());
+  registry.OnCollect([this, &connections] {
+    const auto s = stats();
+    connections.WithLabels({"open"}).Set(static_cast<double>(s.open));
+    connections.WithLabels({"in_use"}).Set(static_cast<double>(s.in_use));
+  });
+}
+
 Expected<Redis::Reply, CacheError> Redis::Command(const std::vector<std::string_view>& argv) {
+  if (duration_ == nullptr) return Send(argv);
+  const auto started = std::chrono::steady_clock::now();
+  auto reply = Send(argv);
+  const char* outcome = "ok";
+  if (!reply) {
+    switch (reply.error().kind) {
+      case CacheError::Kind::kUnavailable:
+        outcome = "unavailable";
+        break;
+      case CacheError::Kind::kTimeout:
+        outcome = "timeout";
+        break;
+      case CacheError::Kind::kReply:
+        outcome = "reply";
+        break;
+    }
+  }
+  duration_->WithLabels({outcome}).Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return reply;
+}
+
+Expected<Redis::Reply, CacheError> Redis::Send(const std::vector<std::string_view>& argv) {
   auto ctx = Acquire();
   if (!ctx) return Unexpected{ctx.error()};
   errno = 0;

@@ -126,7 +126,31 @@ void Pool::Release(std::unique_ptr<pqxx::connection> conn, bool healthy) {
   cv_.notify_one();
 }
 
+void Pool::RegisterMetrics(metrics::Registry& registry, const std::string& service) {
+  auto& connections = registry.AddGauge("nationpulse_" + service + "_db_pool_connections",
+                                        "Postgres pool connections by state.", {"state"});
+  duration_ = &registry.AddHistogram("nationpulse_" + service + "_db_operation_duration_seconds",
+                                     "Postgres operations (lease and work), by outcome.", {"outcome"},
+                                     metrics::DefaultBuckets());
+  registry.OnCollect([this, &connections] {
+    const auto s = stats();
+    connections.WithLabels({"open"}).Set(static_cast<double>(s.open));
+    connections.WithLabels({"in_use"}).Set(static_cast<double>(s.in_use));
+    connections.WithLabels({"waiting"}).Set(static_cast<double>(s.waiting));
+    connections.WithLabels({"max"}).Set(static_cast<double>(s.size));
+  });
+}
+
 Expected<void, DbError> Pool::RunErased(const std::function<void(pqxx::connection&)>& fn) {
+  if (duration_ == nullptr) return RunAttempts(fn);
+  const auto started = std::chrono::steady_clock::now();
+  auto result = RunAttempts(fn);
+  duration_->WithLabels({result ? "ok" : KindName(result.error().kind)})
+      .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return result;
+}
+
+Expected<void, DbError> Pool::RunAttempts(const std::function<void(pqxx::connection&)>& fn) {
   for (int attempt = 0;; ++attempt) {
     auto lease = Acquire();
     if (!lease) return Unexpected{lease.error()};

@@ -510,4 +510,39 @@ Expected<FetchResult, FetchError> Get(const std::string& url, const FetchOptions
   }
 }
 
+Expected<long, FetchError> Post(const std::string& url, const std::string& body,
+                                const std::string& content_type, std::chrono::milliseconds timeout) {
+  GlobalInit();
+  const ParsedUrl parsed = Parse(url);
+  if (parsed.scheme != "http" && parsed.scheme != "https") {
+    return Unexpected(FetchError{FetchError::Kind::kBadUrl, 0, 0, parsed.display + ": not an http(s) URL"});
+  }
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> easy(curl_easy_init(), &curl_easy_cleanup);
+  if (!easy) throw std::runtime_error("cannot create a curl handle");
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(
+      curl_slist_append(nullptr, ("Content-Type: " + content_type).c_str()), &curl_slist_free_all);
+  char error_buffer[CURL_ERROR_SIZE] = {};
+  CURL* h = easy.get();
+  SetOpt(h, CURLOPT_URL, url.c_str());
+  SetOpt(h, CURLOPT_NOSIGNAL, 1L);
+  SetOpt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  SetOpt(h, CURLOPT_HTTPHEADER, headers.get());
+  SetOpt(h, CURLOPT_POSTFIELDS, body.data());
+  SetOpt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  SetOpt(h, CURLOPT_TIMEOUT_MS, Ms(timeout));
+  SetOpt(h, CURLOPT_CONNECTTIMEOUT_MS, Ms(timeout));
+  SetOpt(h, CURLOPT_ERRORBUFFER, error_buffer);
+  SetOpt(
+      h, CURLOPT_WRITEFUNCTION, +[](char*, size_t size, size_t n, void*) -> size_t { return size * n; });
+  const CURLcode code = curl_easy_perform(h);
+  if (code != CURLE_OK) {
+    const auto kind =
+        code == CURLE_OPERATION_TIMEDOUT ? FetchError::Kind::kTimeout : FetchError::Kind::kNetwork;
+    return Unexpected(FetchError{kind, 0, 1, parsed.display + ": " + CurlText(code, error_buffer)});
+  }
+  long status = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  return status;
+}
+
 }  // namespace nationpulse::fetch

@@ -592,5 +592,37 @@ TEST(Fetch, ConcurrentCallsAreIndependent) {
   }
 }
 
+TEST(Post, SendsTheBodyOnceAndReturnsTheStatus) {
+  FaultServer server;
+  server.Script("/v1/traces", {FaultResponse::Status(503), FaultResponse::Ok("{}", "application/json")});
+  const auto first = Post(server.Url("/v1/traces"), R"({"resourceSpans":[]})", "application/json", 2s);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(*first, 503);  // no retry: the caller counts the failure
+  const auto second = Post(server.Url("/v1/traces"), "{}", "application/json", 2s);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(*second, 200);
+  const auto requests = server.Requests("/v1/traces");
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].method, "POST");
+  EXPECT_EQ(requests[0].body, R"({"resourceSpans":[]})");
+  EXPECT_EQ(requests[0].headers.at("content-type"), "application/json");
+}
+
+TEST(Post, AStalledCollectorCostsAtMostTheTimeout) {
+  FaultServer server;
+  server.Script("/v1/traces", {FaultResponse::Stall("{}", 0, 5s)});
+  const auto start = Clock::now();
+  const auto got = Post(server.Url("/v1/traces"), "{}", "application/json", 300ms);
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().kind, Kind::kTimeout);
+  EXPECT_LT(Since(start), 2s);
+}
+
+TEST(Post, RejectsNonHttpUrls) {
+  const auto got = Post("file:///etc/passwd", "{}", "application/json", 1s);
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().kind, Kind::kBadUrl);
+}
+
 }  // namespace
 }  // namespace nationpulse::fetch

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "grpc_metrics.hpp"
 #include "nationpulse/log/log.hpp"
 
 namespace nationpulse::health {
@@ -22,6 +23,11 @@ GrpcServer::GrpcServer(GrpcServerOptions options, std::vector<grpc::Service*> se
   // A port already taken must fail here, not be shared with another process (gRPC sets
   // SO_REUSEPORT by default, so a second instance would silently split the traffic).
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  if (options_.registry != nullptr) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    creators.push_back(MetricsInterceptorFactory(*options_.registry, options_.metrics_service));
+    builder.experimental().SetInterceptorCreators(std::move(creators));
+  }
   for (grpc::Service* service : services) builder.RegisterService(service);
   if (services.empty()) {
     // grpc 1.51 refuses to build a server whose only service is the default health one ("At least

@@ -1,14 +1,18 @@
 #include "nationpulse/health/grpc_server.hpp"
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
 
 #include "nationpulse/health/check.hpp"
+#include "nationpulse/metrics/registry.hpp"
 #include "nationpulse/proto/data_ingestion.grpc.pb.h"
 #include "nationpulse/proto/grpc/health/v1/health.grpc.pb.h"
 
@@ -171,6 +175,67 @@ TEST(GrpcServer, ServesApplicationServicesBesideHealth) {
   EXPECT_EQ(response.message(), "done");
   EXPECT_FALSE(reader->Read(&response));
   EXPECT_TRUE(reader->Finish().ok());
+}
+
+TEST(GrpcServer, CountsCallsByMethodAndCodeWithBoundedLabels) {
+  metrics::Registry registry;
+  FakeIngestion ingestion;
+  auto options = Loopback({"dataIngestion.DataIngestion"});
+  options.registry = &registry;
+  options.metrics_service = "ingestion";
+  GrpcServer server(options, {&ingestion});
+  EXPECT_EQ(StatusOf(server, ""), "NOT_SERVING");
+  EXPECT_EQ(StatusOf(server, "nope").substr(0, 9), "NOT_FOUND");
+
+  auto channel = grpc::CreateChannel(Target(server), grpc::InsecureChannelCredentials());
+  {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + kDeadline);
+    auto reader = dataIngestion::DataIngestion::NewStub(channel)->NotifyBFF(&context, {});
+    dataIngestion::NotifyBFFResponse response;
+    while (reader->Read(&response)) {
+    }
+    EXPECT_TRUE(reader->Finish().ok());
+  }
+  // A method nobody implements, under a made-up name: counted, but not as a new label value.
+  for (int i = 0; i < 3; ++i) {
+    grpc::GenericStub generic(channel);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + kDeadline);
+    grpc::Slice empty("");
+    grpc::ByteBuffer request(&empty, 1), response;
+    grpc::Status status;
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    generic.UnaryCall(&context, "/made.Up/Method" + std::to_string(i), grpc::StubOptions(), &request,
+                      &response, [&](grpc::Status s) {
+                        std::lock_guard lock(mu);
+                        status = std::move(s);
+                        done = true;
+                        cv.notify_one();
+                      });
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return done; });
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  }
+  const auto text = registry.Serialize();
+  EXPECT_NE(
+      text.find(
+          R"(nationpulse_ingestion_grpc_server_handled_total{code="OK",method="/grpc.health.v1.Health/Check"} 1)"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"({code="NOT_FOUND",method="/grpc.health.v1.Health/Check"} 1)"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"({code="OK",method="/dataIngestion.DataIngestion/NotifyBFF"} 1)"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"({code="UNIMPLEMENTED",method="unknown"} 3)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("made.Up"), std::string::npos) << text;
+  EXPECT_NE(
+      text.find(
+          R"(nationpulse_ingestion_grpc_server_handling_seconds_count{method="/dataIngestion.DataIngestion/NotifyBFF"} 1)"),
+      std::string::npos)
+      << text;
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "nationpulse/log/log.hpp"
 #include "nationpulse/metrics/registry.hpp"
+#include "nationpulse/trace/trace.hpp"
 
 namespace nationpulse::http {
 namespace {
@@ -28,6 +29,33 @@ std::string_view MethodLabel(Verb v) {
 }
 
 }  // namespace
+
+Middleware Tracing() {
+  return [](const Request& req, RequestContext& ctx, const Next& next) {
+    const std::string method(MethodLabel(req.method()));
+    std::optional<trace::SpanContext> parent;
+    if (auto header = req.find("traceparent"); header != req.end()) {
+      parent = trace::SpanContext::FromTraceparent(header->value());
+    }
+    // The route template, never the raw path: span names must stay few (like metric labels).
+    trace::Span span(method + " " + (ctx.route != nullptr ? ctx.route->pattern : std::string("unmatched")),
+                     trace::SpanKind::kServer, parent);
+    trace::ScopedContext scope(span.context());
+    span.SetAttribute("http.request.method", method);
+    if (ctx.route != nullptr) span.SetAttribute("http.route", ctx.route->pattern);
+    Response res;
+    try {
+      res = next();
+    } catch (const std::exception& e) {
+      span.SetError(e.what());
+      throw;
+    }
+    span.SetAttribute("http.response.status_code", std::to_string(res.result_int()));
+    if (res.result_int() >= 500) span.SetError("HTTP " + std::to_string(res.result_int()));
+    res.set("traceparent", span.context().ToTraceparent());
+    return res;
+  };
+}
 
 Middleware AccessLog() {
   return [](const Request& req, RequestContext& ctx, const Next& next) {

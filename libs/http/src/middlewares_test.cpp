@@ -6,6 +6,7 @@
 
 #include "nationpulse/log/log.hpp"
 #include "nationpulse/metrics/registry.hpp"
+#include "nationpulse/trace/exporter.hpp"
 
 namespace nationpulse::http {
 namespace {
@@ -108,6 +109,58 @@ TEST(AccessLog, LogsRealStatusAndFields) {
   EXPECT_EQ(line["user-agent"], "gtest");
   EXPECT_TRUE(line["latency"].is_number());
   log::Init("test", log::Level::kWarn);  // `out` dies with this test; later tests log elsewhere
+}
+
+class SpanRecorder : public trace::Exporter {
+ public:
+  void Export(trace::SpanData span) override { spans.push_back(std::move(span)); }
+  std::vector<trace::SpanData> spans;
+};
+
+TEST(Tracing, ContinuesTheCallersTraceAndAnswersWithTheServerSpan) {
+  auto recorder = std::make_shared<SpanRecorder>();
+  trace::SetExporter(recorder);
+  std::ostringstream out;
+  log::InitForTest("test", log::Level::kInfo, out);
+  const std::string incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  Route route{Verb::get, "/api/population", {}, {}};
+  RequestContext ctx;
+  ctx.route = &route;
+  Request req{Verb::get, "/api/population?x=1", 11};
+  req.set("traceparent", incoming);
+  auto chain = [&] {
+    return Tracing()(req, ctx, [&] {
+      return AccessLog()(req, ctx, [] { return Response{Status::bad_gateway, 11}; });
+    });
+  };
+  const auto res = chain();
+  trace::SetExporter(nullptr);
+  log::Init("test", log::Level::kWarn);
+
+  ASSERT_EQ(recorder->spans.size(), 1u);
+  const auto& span = recorder->spans[0];
+  EXPECT_EQ(span.name, "GET /api/population");
+  EXPECT_EQ(span.kind, trace::SpanKind::kServer);
+  EXPECT_EQ(span.context.TraceIdHex(), "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(span.parent_span_id, trace::SpanContext::FromTraceparent(incoming)->span_id);
+  EXPECT_TRUE(span.error);  // 502
+  EXPECT_EQ(res["traceparent"], span.context.ToTraceparent());
+  // The access log line was written inside the span.
+  const auto line = nlohmann::json::parse(out.str());
+  EXPECT_EQ(line["trace_id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(line["span_id"], span.context.SpanIdHex());
+}
+
+TEST(Tracing, StartsATraceWhenTheHeaderIsMissingOrInvalid) {
+  for (const char* header : {"", "garbage", "00-00000000000000000000000000000000-00f067aa0ba902b7-01"}) {
+    RequestContext ctx;
+    Request req{Verb::get, "/nowhere", 11};
+    if (*header != '\0') req.set("traceparent", header);
+    const auto res = Call(Tracing(), req, ctx, Status::not_found);
+    const auto answered = trace::SpanContext::FromTraceparent(std::string(res["traceparent"]));
+    ASSERT_TRUE(answered) << header;
+    EXPECT_NE(answered->TraceIdHex(), "00000000000000000000000000000000");
+  }
 }
 
 }  // namespace

@@ -121,6 +121,22 @@ TEST(Server, HeadHasLengthButNoBody) {
   EXPECT_EQ(text.substr(text.find("\r\n\r\n") + 4), "");
 }
 
+// Found by bff_http_fuzz: the 400 for a target that is not origin-form carried its body to a HEAD
+// request (a client reads those bytes as the start of the next response).
+TEST(Server, HeadWithMalformedTargetGets400WithoutBody) {
+  Server server(TestOptions(), TestRouter(), {});
+  server.Start();
+  RawClient c(server.port());
+  c.Send("HEAD 5livez HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto text = c.ReadAll();
+  EXPECT_NE(text.find("HTTP/1.1 400 Bad Request"), std::string::npos) << text;
+  EXPECT_NE(text.find("Content-Length: "), std::string::npos) << text;
+  EXPECT_EQ(text.substr(text.find("\r\n\r\n") + 4), "");
+  RawClient get(server.port());
+  get.Send("GET 5livez HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(get.ReadAll().find("\"malformed request target\""), std::string::npos);
+}
+
 TEST(Server, HandlerExceptionBecomes500Envelope) {
   Server server(TestOptions(), TestRouter(), {});
   server.Start();

@@ -76,3 +76,14 @@ Expected<void, KafkaError> PingCluster(RdKafka::Handle& handle, std::chrono::mil
 }
 
 }  // namespace nationpulse::kafka::detail
+
+namespace nationpulse::kafka {
+
+std::optional<trace::SpanContext> TraceParentOf(const Message& message) {
+  for (const auto& h : message.headers) {
+    if (h.key == kTraceparentHeader) return trace::SpanContext::FromTraceparent(h.value);
+  }
+  return std::nullopt;
+}
+
+}  // namespace nationpulse::kafka

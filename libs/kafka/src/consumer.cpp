@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <stdexcept>
 
 #include "common.hpp"
@@ -31,6 +32,27 @@ Consumer::Consumer(ConsumerOptions options) : impl_(std::make_unique<Impl>()) {
 }
 
 Consumer::~Consumer() { impl_->consumer->close(); }
+
+std::int64_t Consumer::Lag() {
+  std::vector<RdKafka::TopicPartition*> partitions;
+  if (impl_->consumer->assignment(partitions) != RdKafka::ERR_NO_ERROR) return 0;
+  std::int64_t lag = 0;
+  if (impl_->consumer->position(partitions) == RdKafka::ERR_NO_ERROR) {
+    for (const auto* p : partitions) {
+      std::int64_t low = 0, high = 0;
+      // Cached from fetch responses: no broker round trip, so this is cheap enough for every loop turn.
+      if (p->offset() < 0 ||
+          impl_->consumer->get_watermark_offsets(p->topic(), p->partition(), &low, &high) !=
+              RdKafka::ERR_NO_ERROR ||
+          high < 0) {
+        continue;  // nothing consumed yet, or no watermark seen yet
+      }
+      lag += std::max<std::int64_t>(0, high - p->offset());
+    }
+  }
+  RdKafka::TopicPartition::destroy(partitions);
+  return lag;
+}
 
 Expected<std::optional<Message>, KafkaError> Consumer::Poll(std::chrono::milliseconds timeout) {
   std::unique_ptr<RdKafka::Message> msg(impl_->consumer->consume(static_cast<int>(timeout.count())));

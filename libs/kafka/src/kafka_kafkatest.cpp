@@ -56,7 +56,7 @@ TEST(KafkaIntegration, EnsureTopicsSendConsumeCommitRedeliver) {
     Producer producer(ProducerOptions{.brokers = brokers});
     for (int i = 0; i < 3; ++i) {
       const auto sent = producer.Send(topic, "population:USA", "message-" + std::to_string(i),
-                                      {{"traceparent", traceparent}}, 15s);
+                                      {{"traceparent", traceparent}, {"x-origin", "test"}}, 15s);
       ASSERT_TRUE(sent) << sent.error().message;
     }
   }
@@ -65,15 +65,21 @@ TEST(KafkaIntegration, EnsureTopicsSendConsumeCommitRedeliver) {
   {
     Consumer consumer(GroupOptions(brokers, topic, group));
     const auto messages = Receive(consumer, 3);
+    EXPECT_EQ(consumer.Lag(), 0) << "all three consumed";
     ASSERT_EQ(messages.size(), 3u);
     for (int i = 0; i < 3; ++i) {
       EXPECT_EQ(messages[i].topic, topic);
       EXPECT_EQ(messages[i].offset, i);
       EXPECT_EQ(messages[i].key, "population:USA");
       EXPECT_EQ(messages[i].value, "message-" + std::to_string(i));
-      ASSERT_EQ(messages[i].headers.size(), 1u);
-      EXPECT_EQ(messages[i].headers[0].key, "traceparent");
-      EXPECT_EQ(messages[i].headers[0].value, traceparent);
+      // Other headers pass through; traceparent now names the producer span, in the caller's trace.
+      ASSERT_EQ(messages[i].headers.size(), 2u);
+      EXPECT_EQ(messages[i].headers[0].key, "x-origin");
+      EXPECT_EQ(messages[i].headers[1].key, "traceparent");
+      const auto context = TraceParentOf(messages[i]);
+      ASSERT_TRUE(context);
+      EXPECT_EQ(context->TraceIdHex(), "4bf92f3577b34da6a3ce929d0e0e4736");
+      EXPECT_NE(context->SpanIdHex(), "00f067aa0ba902b7");
     }
     // Processed all three, but only the second is committed: the third must come back.
     const auto committed = consumer.Commit(messages[1]);
@@ -87,6 +93,15 @@ TEST(KafkaIntegration, EnsureTopicsSendConsumeCommitRedeliver) {
   ASSERT_EQ(redelivered.size(), 1u);
   EXPECT_EQ(redelivered[0].offset, 2);
   EXPECT_EQ(redelivered[0].value, "message-2");
+
+  // Five more: after taking one, four are behind (the high watermark arrives with the fetch).
+  {
+    Producer producer(ProducerOptions{.brokers = brokers});
+    for (int i = 3; i < 8; ++i)
+      ASSERT_TRUE(producer.Send(topic, "k", "message-" + std::to_string(i), {}, 15s));
+  }
+  ASSERT_EQ(Receive(reopened, 1).size(), 1u);
+  EXPECT_EQ(reopened.Lag(), 4);
 }
 
 TEST(KafkaIntegration, PingReachableAndUnreachableCluster) {

@@ -5,6 +5,7 @@
 
 #include "common.hpp"
 #include "nationpulse/kafka/kafka.hpp"
+#include "nationpulse/trace/trace.hpp"
 
 namespace nationpulse::kafka {
 
@@ -73,6 +74,29 @@ Producer::~Producer() {
 Expected<void, KafkaError> Producer::Send(std::string_view topic, std::string_view key,
                                           std::string_view value, const std::vector<Header>& headers,
                                           std::chrono::milliseconds timeout) {
+  // The consumer continues from this producer span: it is the parent named in the message's header.
+  std::optional<trace::SpanContext> parent = trace::Current();
+  std::vector<Header> out_headers;
+  out_headers.reserve(headers.size() + 1);
+  for (const auto& h : headers) {
+    if (h.key != kTraceparentHeader) {
+      out_headers.push_back(h);
+    } else if (!parent) {
+      parent = trace::SpanContext::FromTraceparent(h.value);
+    }
+  }
+  trace::Span span(std::string(topic) + " publish", trace::SpanKind::kProducer, parent);
+  span.SetAttribute("messaging.system", "kafka");
+  span.SetAttribute("messaging.destination.name", std::string(topic));
+  out_headers.push_back({std::string(kTraceparentHeader), span.context().ToTraceparent()});
+  auto sent = SendMessage(topic, key, value, out_headers, timeout);
+  if (!sent) span.SetError(sent.error().message);
+  return sent;
+}
+
+Expected<void, KafkaError> Producer::SendMessage(std::string_view topic, std::string_view key,
+                                                 std::string_view value, const std::vector<Header>& headers,
+                                                 std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   auto delivery = std::make_shared<Delivery>();
   auto* opaque = new std::shared_ptr<Delivery>(delivery);

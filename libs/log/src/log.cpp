@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "nationpulse/base/json_writer.hpp"
+#include "nationpulse/trace/trace.hpp"
 
 namespace nationpulse::log {
 namespace {
@@ -91,6 +92,10 @@ void Write(Level level, std::string_view msg, const nlohmann::json& fields) {
   if (!logger->should_log(ToSpd(level))) return;
   std::string body = "\"msg\":";
   AppendJsonString(body, msg);
+  // Inside a traced request or job every line names its span, so logs and traces join on trace_id.
+  if (const auto span = trace::Current()) {
+    body += ",\"trace_id\":\"" + span->TraceIdHex() + "\",\"span_id\":\"" + span->SpanIdHex() + "\"";
+  }
   if (fields.is_object()) {
     for (const auto& [key, value] : fields.items()) {
       body.push_back(',');

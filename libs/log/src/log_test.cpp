@@ -4,6 +4,8 @@
 
 #include <sstream>
 
+#include "nationpulse/trace/trace.hpp"
+
 namespace nationpulse::log {
 namespace {
 
@@ -38,6 +40,25 @@ TEST_F(LogTest, OneJsonObjectPerLineWithStandardKeys) {
   EXPECT_EQ(ts.back(), 'Z');
   EXPECT_EQ(lines[1]["level"], "warning");
   EXPECT_EQ(lines[1]["msg"], "quote \" and\nnewline");
+}
+
+TEST_F(LogTest, LinesInsideASpanCarryItsIds) {
+  std::ostringstream out;
+  InitForTest("reporting", Level::kInfo, out);
+  Info("before");
+  {
+    const auto context =
+        trace::SpanContext::FromTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    trace::ScopedContext scope(*context);
+    Info("inside");
+  }
+  Info("after");
+  const auto lines = Lines(out.str());
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_FALSE(lines[0].contains("trace_id"));
+  EXPECT_EQ(lines[1]["trace_id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(lines[1]["span_id"], "00f067aa0ba902b7");
+  EXPECT_FALSE(lines[2].contains("span_id"));
 }
 
 TEST_F(LogTest, LevelFilters) {

@@ -11,6 +11,7 @@
 #include "nationpulse/http/server.hpp"
 #include "nationpulse/log/log.hpp"
 #include "nationpulse/metrics/registry.hpp"
+#include "nationpulse/trace/exporter.hpp"
 #include "read_api.hpp"
 #include "report_api.hpp"
 
@@ -94,27 +95,18 @@ http::Router App::Impl::BuildRouter() {
     res.body() = http::EnvelopeBody(false, data, "not ready: postgres unavailable");
     return res;
   });
+  trace::RegisterMetrics(registry, "bff");
   http::AddMetricsRoute(router, registry);
   return router;
 }
 
 void App::Impl::RegisterPoolMetrics() {
-  auto& db_conns = registry.AddGauge("nationpulse_bff_db_pool_connections",
-                                     "Postgres pool connections by state.", {"state"});
-  auto& redis_conns = registry.AddGauge("nationpulse_bff_redis_pool_connections",
-                                        "Redis pool connections by state.", {"state"});
+  pool.RegisterMetrics(registry, "bff");
+  redis.RegisterMetrics(registry, "bff");
   auto& http_conns = registry.AddGauge("nationpulse_bff_http_open_connections", "Open HTTP connections.");
   auto& queue =
       registry.AddGauge("nationpulse_bff_http_worker_queue_depth", "Requests waiting for a worker.");
-  registry.OnCollect([this, &db_conns, &redis_conns, &http_conns, &queue] {
-    const auto db = pool.stats();
-    db_conns.WithLabels({"open"}).Set(static_cast<double>(db.open));
-    db_conns.WithLabels({"in_use"}).Set(static_cast<double>(db.in_use));
-    db_conns.WithLabels({"waiting"}).Set(static_cast<double>(db.waiting));
-    db_conns.WithLabels({"max"}).Set(static_cast<double>(db.size));
-    const auto rd = redis.stats();
-    redis_conns.WithLabels({"open"}).Set(static_cast<double>(rd.open));
-    redis_conns.WithLabels({"in_use"}).Set(static_cast<double>(rd.in_use));
+  registry.OnCollect([this, &http_conns, &queue] {
     if (server) {
       http_conns.WithLabels({}).Set(static_cast<double>(server->open_connections()));
       queue.WithLabels({}).Set(static_cast<double>(server->worker_queue_depth()));
@@ -131,7 +123,8 @@ App::App(Settings settings, std::unique_ptr<AccessGate> gate)
                        .WithLabels({});
   impl_->settings.http.on_overload = [&overload] { overload.Inc(); };
   // Order of rest-api.md §3: (recovery is built into the server) logging, metrics, CORS.
-  std::vector<http::Middleware> chain{http::AccessLog(), http::RequestMetrics(impl_->registry),
+  std::vector<http::Middleware> chain{http::Tracing(), http::AccessLog(),
+                                      http::RequestMetrics(impl_->registry),
                                       http::Cors({impl_->settings.cors_allowed_origins})};
   impl_->server =
       std::make_unique<http::Server>(impl_->settings.http, impl_->BuildRouter(), std::move(chain));
@@ -142,8 +135,11 @@ App::~App() { Stop(); }
 void App::Start() {
   auto& s = *impl_;
   // Health first: an orchestrator sees NOT_SERVING, never a closed port, while the rest starts.
-  s.grpc = std::make_unique<health::GrpcServer>(health::GrpcServerOptions{
-      .address = s.settings.grpc_address, .service_names = {"nationpulse.bff", "bff"}});
+  s.grpc = std::make_unique<health::GrpcServer>(
+      health::GrpcServerOptions{.address = s.settings.grpc_address,
+                                .service_names = {"nationpulse.bff", "bff"},
+                                .registry = &s.registry,
+                                .metrics_service = "bff"});
   // grpc.md §3 [REC]: the BFF is healthy when Postgres and Redis answer. Redis is required here although
   // /readyz stays ready without it (reads fall back to Postgres): this is the operator's view of the
   // suite's health, readiness is whether to send traffic. Kafka only carries reports: it degrades.

@@ -12,6 +12,7 @@
 #include "nationpulse/log/log.hpp"
 #include "nationpulse/report/messages.hpp"
 #include "nationpulse/report/tables.hpp"
+#include "nationpulse/trace/trace.hpp"
 
 namespace nationpulse::bff {
 
@@ -54,7 +55,11 @@ ReportApi::ReportApi(cache::Redis& redis, AccessGate& gate, metrics::Registry& r
       results_(registry.AddCounter(
           "nationpulse_bff_report_results_total",
           "Report results consumed, by routing (routed, stale, duplicate, malformed, unroutable).",
-          {"result"})) {
+          {"result"})),
+      lag_(registry
+               .AddGauge("nationpulse_bff_kafka_consumer_lag",
+                         "Report results waiting in message-send behind this instance's consumer (messages).")
+               .WithLabels({})) {
   auto& streams = registry.AddGauge("nationpulse_bff_sse_streams_open", "Open report event streams.");
   auto& buffered = registry.AddGauge("nationpulse_bff_report_results_buffered",
                                      "Results waiting for their user's stream.");
@@ -120,12 +125,9 @@ Response ReportApi::Publish(const Request& req, RequestContext& ctx) {
     // This instance still recognises the result; only another instance or a restart would not.
     log::Warn("cannot record pending report", {{"error", r.error().message}});
   }
-  std::vector<kafka::Header> headers;
-  if (const auto tp = req.find("traceparent"); tp != req.end()) {
-    headers.push_back({"traceparent", std::string(tp->value())});
-  }
+  // The request's server span is current (http::Tracing), so Send carries this trace to reporting.
   auto sent = producer_.Send(options_.request_topic, request.export_id, report::EncodeReportRequest(request),
-                             headers, options_.publish_timeout + 1s);
+                             {}, options_.publish_timeout + 1s);
   if (!sent) {
     hub_.ForgetPending(request.request_id);
     (void)redis_.HDel(pending_key, {request.request_id});
@@ -242,6 +244,7 @@ void ReportApi::ListenLoop() {
       next_sweep = now + 1s;
     }
     auto polled = consumer.Poll(250ms);
+    lag_.Set(static_cast<double>(consumer.Lag()));
     if (!polled) {
       if (polled.error().message != last_error) {
         log::Warn("report results: consume failed", {{"error", polled.error().message}});
@@ -252,7 +255,14 @@ void ReportApi::ListenLoop() {
     }
     last_error.clear();
     if (!*polled) continue;
-    HandleResult(**polled);
+    {
+      // Delivery joins the requester's trace: a child of reporting's result publish span.
+      trace::Span span((**polled).topic + " deliver", trace::SpanKind::kConsumer,
+                       kafka::TraceParentOf(**polled));
+      trace::ScopedContext scope(span.context());
+      span.SetAttribute("messaging.system", "kafka");
+      HandleResult(**polled);
+    }
     if (auto c = consumer.Commit(**polled); !c) {
       log::Warn("report results: commit failed", {{"error", c.error().message}});
     }

@@ -80,6 +80,7 @@ class ReportApi {
   std::atomic<bool> kafka_up_{true};
   metrics::Family<metrics::Counter>& publishes_;
   metrics::Family<metrics::Counter>& results_;
+  metrics::Gauge& lag_;
   std::thread listener_;
   std::atomic<bool> stopping_{false};
   std::mutex stop_mutex_;

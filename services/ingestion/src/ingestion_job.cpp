@@ -10,6 +10,7 @@
 
 #include "feed_loader.hpp"
 #include "nationpulse/log/log.hpp"
+#include "nationpulse/trace/trace.hpp"
 
 namespace nationpulse::ingestion {
 namespace {
@@ -156,7 +157,13 @@ JobResult IngestionJob::Run(const std::function<void(const FeedOutcome&)>& on_fe
       }
     }
     first = false;
-    result.feeds.push_back(RunFeed(feed, year, cancelled));
+    {
+      trace::Span span("ingest " + std::string(feed.key));
+      trace::ScopedContext scope(span.context());
+      result.feeds.push_back(RunFeed(feed, year, cancelled));
+      span.SetAttribute("ingestion.rows", std::to_string(result.feeds.back().rows));
+      if (!result.feeds.back().ok) span.SetError(result.feeds.back().error);
+    }
     if (on_feed) on_feed(result.feeds.back());
   }
   result.finished = std::chrono::system_clock::now();

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "nationpulse/log/log.hpp"
+#include "nationpulse/trace/trace.hpp"
 
 namespace nationpulse::ingestion {
 namespace {
@@ -47,6 +48,15 @@ grpc::Status IngestionRpc::NotifyBFF(grpc::ServerContext* context, const dataIng
     ~Release() { flag = false; }
   } release{running_};
 
+  // Continue the caller's trace (the scheduler sends traceparent in the call's metadata).
+  std::optional<trace::SpanContext> parent;
+  if (const auto md = context->client_metadata().find("traceparent");
+      md != context->client_metadata().end()) {
+    parent = trace::SpanContext::FromTraceparent(std::string_view(md->second.data(), md->second.size()));
+  }
+  trace::Span span("dataIngestion.DataIngestion/NotifyBFF", trace::SpanKind::kServer, parent);
+  trace::ScopedContext scope(span.context());
+  span.SetAttribute("rpc.system", "grpc");
   log::Info("ingestion requested", {{"peer", context->peer()}});
   auto cancelled = [&] { return context->IsCancelled() || (stopping_ && stopping_()); };
   const JobResult result = job_.Run(
@@ -66,6 +76,7 @@ grpc::Status IngestionRpc::NotifyBFF(grpc::ServerContext* context, const dataIng
   *final_message.mutable_created_at() = ToProto(result.started);
   *final_message.mutable_completed_at() = ToProto(result.finished);
   writer->Write(final_message);
+  if (!result.ok) span.SetError(result.message);
   return grpc::Status::OK;
 }
 

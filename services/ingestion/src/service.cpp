@@ -7,6 +7,7 @@
 #include "nationpulse/http/ops.hpp"
 #include "nationpulse/log/log.hpp"
 #include "nationpulse/metrics/registry.hpp"
+#include "nationpulse/trace/exporter.hpp"
 
 namespace nationpulse::ingestion {
 
@@ -17,7 +18,9 @@ struct IngestionService::Impl {
       : settings(std::move(s)),
         pool(settings.postgres),
         job(pool, registry, settings.job),
-        rpc(job, [this] { return stopping.load(); }) {}
+        rpc(job, [this] { return stopping.load(); }) {
+    pool.RegisterMetrics(registry, "ingestion");
+  }
 
   Settings settings;
   metrics::Registry registry;
@@ -39,11 +42,14 @@ void IngestionService::Start() {
   auto& s = *impl_;
   s.grpc = std::make_unique<health::GrpcServer>(
       health::GrpcServerOptions{.address = s.settings.grpc_address,
-                                .service_names = {"dataIngestion.DataIngestion", "ingestion"}},
+                                .service_names = {"dataIngestion.DataIngestion", "ingestion"},
+                                .registry = &s.registry,
+                                .metrics_service = "ingestion"},
       std::vector<grpc::Service*>{&s.rpc});
 
   http::Router router;
   http::AddLivezRoute(router);
+  trace::RegisterMetrics(s.registry, "ingestion");
   http::AddMetricsRoute(router, s.registry);
   s.http = http::StartOpsServer(s.settings.http_address, s.settings.http_port, std::move(router));
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <fstream>
 #include <future>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <pqxx/nontransaction>
 #include <set>
@@ -20,6 +21,7 @@
 #include "nationpulse/testing/child_process.hpp"
 #include "nationpulse/testing/fault_server.hpp"
 #include "nationpulse/testing/test_env.hpp"
+#include "nationpulse/trace/exporter.hpp"
 #include "service.hpp"
 
 namespace nationpulse::ingestion {
@@ -86,12 +88,13 @@ class IngestionIntegration : public ::testing::Test {
     service_->Start();
   }
 
-  Call Notify(std::chrono::seconds deadline = 120s) {
+  Call Notify(std::chrono::seconds deadline = 120s, const std::string& traceparent = "") {
     auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(service_->grpc_port()),
                                        grpc::InsecureChannelCredentials());
     auto stub = dataIngestion::DataIngestion::NewStub(channel);
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + deadline);
+    if (!traceparent.empty()) ctx.AddMetadata("traceparent", traceparent);
     dataIngestion::NotifyBFFRequest req;
     auto reader = stub->NotifyBFF(&ctx, req);
     Call call;
@@ -152,6 +155,44 @@ TEST_F(IngestionIntegration, TheSnapshotLoadsEveryFeedThroughGrpc) {
   EXPECT_EQ(Count("SELECT type FROM jobschedulelogs ORDER BY id DESC LIMIT 1"), 1u);
   // The getters survive (the original dropped them with CASCADE, D-30).
   EXPECT_GT(Count("SELECT count(*) FROM getpopulationofcountry('USA')"), 0u);
+}
+
+TEST_F(IngestionIntegration, AJobContinuesTheCallersTraceWithASpanPerFeed) {
+  struct Recorder : trace::Exporter {
+    void Export(trace::SpanData span) override {
+      std::lock_guard lock(mutex);
+      spans.push_back(std::move(span));
+    }
+    std::mutex mutex;
+    std::vector<trace::SpanData> spans;
+  };
+  auto recorder = std::make_shared<Recorder>();
+  trace::SetExporter(recorder);
+  StartService({{"SNAPSHOT_DIR", NP_SNAPSHOT_DIR}});
+  const std::string caller = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  const auto call = Notify(120s, caller);
+  service_.reset();  // every span has ended
+  trace::SetExporter(nullptr);
+  ASSERT_TRUE(call.status.ok());
+  ASSERT_EQ(call.messages.back().type(), dataIngestion::SUCCESS);
+
+  const auto parent = *trace::SpanContext::FromTraceparent(caller);
+  const trace::SpanData* server = nullptr;
+  for (const auto& s : recorder->spans) {
+    if (s.name == "dataIngestion.DataIngestion/NotifyBFF") server = &s;
+  }
+  ASSERT_NE(server, nullptr);
+  EXPECT_EQ(server->kind, trace::SpanKind::kServer);
+  EXPECT_EQ(server->context.trace_id, parent.trace_id);
+  EXPECT_EQ(server->parent_span_id, parent.span_id);
+  std::set<std::string> feeds;
+  for (const auto& s : recorder->spans) {
+    if (!s.name.starts_with("ingest ")) continue;
+    EXPECT_EQ(s.parent_span_id, server->context.span_id) << s.name;
+    EXPECT_FALSE(s.error) << s.name << ": " << s.status_message;
+    feeds.insert(s.name);
+  }
+  EXPECT_EQ(feeds.size(), 6u);
 }
 
 TEST_F(IngestionIntegration, EachFaultLeavesThePreviousRowsAndNamesTheFeed) {

@@ -2,6 +2,7 @@
 
 #include "nationpulse/log/log.hpp"
 #include "nationpulse/report/messages.hpp"
+#include "nationpulse/trace/trace.hpp"
 #include "report_renderer.hpp"
 
 namespace nationpulse::reporting {
@@ -36,6 +37,16 @@ ReportProcessor::ReportProcessor(db::Pool& pool, cache::Redis& redis, kafka::Pro
                 .WithLabels({})) {}
 
 ReportProcessor::Outcome ReportProcessor::Handle(const kafka::Message& message) {
+  trace::Span span(message.topic + " process", trace::SpanKind::kConsumer, kafka::TraceParentOf(message));
+  trace::ScopedContext scope(span.context());
+  span.SetAttribute("messaging.system", "kafka");
+  span.SetAttribute("messaging.kafka.offset", std::to_string(message.offset));
+  const Outcome outcome = Process(message);
+  if (outcome == Outcome::kRetry) span.SetError("postponed: a dependency is unavailable");
+  return outcome;
+}
+
+ReportProcessor::Outcome ReportProcessor::Process(const kafka::Message& message) {
   auto request = report::ParseReportRequest(message.value);
   if (!request) return Fail(message, request.error(), "invalid");
   const std::string key = report::ResultKey(request->user_id, request->export_id);
@@ -56,11 +67,16 @@ ReportProcessor::Outcome ReportProcessor::Handle(const kafka::Message& message) 
 
   const auto started = Clock::now();
   Expected<std::string, RenderError> rendered = Unexpected(RenderError{});
-  try {
-    rendered = RenderReport(pool_, *request, options_.batch_rows);
-  } catch (const std::exception& e) {
-    // A value the CSV cannot represent (D-42: never exit for one bad row).
-    rendered = Unexpected(RenderError{false, std::string("cannot render a row: ") + e.what()});
+  {
+    trace::Span render("render " + request->table);
+    render.SetAttribute("report.table", request->table);
+    try {
+      rendered = RenderReport(pool_, *request, options_.batch_rows);
+    } catch (const std::exception& e) {
+      // A value the CSV cannot represent (D-42: never exit for one bad row).
+      rendered = Unexpected(RenderError{false, std::string("cannot render a row: ") + e.what()});
+    }
+    if (!rendered) render.SetError(rendered.error().message);
   }
   if (!rendered) {
     if (rendered.error().transient) {
@@ -114,7 +130,8 @@ ReportProcessor::Outcome ReportProcessor::Fail(const kafka::Message& message, co
 
 ReportProcessor::Sent ReportProcessor::Publish(const std::string& key, const std::string& value,
                                                const kafka::Message& request) {
-  // The request's headers (traceparent) travel on with the result.
+  // The request's headers travel on with the result; Send replaces traceparent with its own span,
+  // a child of this message's consumer span.
   auto sent = producer_.Send(options_.result_topic, key, value, request.headers, options_.publish_timeout);
   if (sent) return Sent::kOk;
   log::Warn("cannot publish result", {{"topic", options_.result_topic}, {"error", sent.error().message}});

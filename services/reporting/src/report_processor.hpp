@@ -38,9 +38,12 @@ class ReportProcessor {
   ReportProcessor(db::Pool& pool, cache::Redis& redis, kafka::Producer& producer, metrics::Registry& registry,
                   ProcessorOptions options);
 
+  /// Runs inside a consumer span continuing the message's `traceparent`, so the result (and every
+  /// log line) stays in the requester's trace.
   Outcome Handle(const kafka::Message& message);
 
  private:
+  Outcome Process(const kafka::Message& message);
   enum class Sent { kOk, kTransient, kRejected };
   Sent Publish(const std::string& key, const std::string& value, const kafka::Message& request);
   Outcome Fail(const kafka::Message& message, const std::string& reason, const char* result_label);

@@ -14,6 +14,7 @@
 #include "nationpulse/kafka/kafka.hpp"
 #include "nationpulse/log/log.hpp"
 #include "nationpulse/metrics/registry.hpp"
+#include "nationpulse/trace/exporter.hpp"
 #include "report_processor.hpp"
 
 namespace nationpulse::reporting {
@@ -46,7 +47,14 @@ struct ReportingService::Impl {
         consumed(registry
                      .AddCounter("nationpulse_reporting_kafka_messages_total",
                                  "Request messages consumed from message-log.")
-                     .WithLabels({})) {}
+                     .WithLabels({})),
+        lag(registry
+                .AddGauge("nationpulse_reporting_kafka_consumer_lag",
+                          "Report requests waiting in message-log behind this consumer (messages).")
+                .WithLabels({})) {
+    pool.RegisterMetrics(registry, "reporting");
+    redis.RegisterMetrics(registry, "reporting");
+  }
 
   void ConsumeLoop();
   /// Sleeps up to `d` unless stopping; false when stopping.
@@ -64,6 +72,7 @@ struct ReportingService::Impl {
   ReportProcessor processor;
   metrics::Counter& consumer_errors;
   metrics::Counter& consumed;
+  metrics::Gauge& lag;
   std::unique_ptr<kafka::Consumer> consumer;
   std::unique_ptr<health::GrpcServer> grpc;
   std::unique_ptr<health::DependencyMonitor> monitor;
@@ -105,6 +114,7 @@ void ReportingService::Impl::ConsumeLoop() {
   while (!stopping) {
     Beat();
     auto polled = consumer->Poll(500ms);
+    lag.Set(static_cast<double>(consumer->Lag()));
     if (!polled) {
       consumer_errors.Inc();
       if (polled.error().message != last_error)
@@ -140,11 +150,15 @@ ReportingService::~ReportingService() { Stop(); }
 void ReportingService::Start() {
   auto& s = *impl_;
   // Health first (D-40): probes see NOT_SERVING, never a closed port, while we start.
-  s.grpc = std::make_unique<health::GrpcServer>(health::GrpcServerOptions{
-      .address = s.settings.grpc_address, .service_names = {"nationpulse.reporting", "reporting"}});
+  s.grpc = std::make_unique<health::GrpcServer>(
+      health::GrpcServerOptions{.address = s.settings.grpc_address,
+                                .service_names = {"nationpulse.reporting", "reporting"},
+                                .registry = &s.registry,
+                                .metrics_service = "reporting"});
 
   http::Router router;
   http::AddLivezRoute(router);
+  trace::RegisterMetrics(s.registry, "reporting");
   http::AddMetricsRoute(router, s.registry);
   s.http = http::StartOpsServer(s.settings.http_address, s.settings.http_port, std::move(router));
 

@@ -136,8 +136,11 @@ TEST_F(ReportingIntegration, EveryTableRendersTheRowsOfPostgres) {
     const auto results = Results(1);
     ASSERT_EQ(results.size(), 1u) << table.key;
     EXPECT_EQ(results[0].key, req.export_id);  // keyed by exportID: request and result share ordering
-    ASSERT_EQ(results[0].headers.size(), 1u);
-    EXPECT_EQ(results[0].headers[0].key, "traceparent");
+    // The result stays in the requester's trace (a new span of it).
+    const auto context = kafka::TraceParentOf(results[0]);
+    ASSERT_TRUE(context);
+    EXPECT_EQ(context->TraceIdHex(), "4bf92f3577b34da6a3ce929d0e0e4736");
+    EXPECT_NE(context->SpanIdHex(), "00f067aa0ba902b7");
     const auto result = report::ParseReportResult(results[0].value);
     ASSERT_TRUE(result) << result.error();
     EXPECT_EQ(result->status, "completed");

@@ -7,6 +7,7 @@
 
 #include "nationpulse/health/check.hpp"
 #include "nationpulse/proto/data_ingestion.grpc.pb.h"
+#include "nationpulse/trace/trace.hpp"
 
 namespace nationpulse::scheduler {
 namespace {
@@ -85,6 +86,18 @@ void IngestionClient::Cancel() {
 }
 
 JobResult IngestionClient::Run(const MessageHandler& on_message, const RetryHandler& on_retry) {
+  // One trace per run, retries included: a child of the caller's span, else a new root. The
+  // ingestion service continues it (traceparent in the call's metadata).
+  trace::Span span("ingestion run");
+  trace::ScopedContext scope(span.context());
+  JobResult result = RunAttempts(on_message, on_retry);
+  span.SetAttribute("ingestion.attempts", std::to_string(result.attempts));
+  if (result.outcome != Outcome::kSuccess)
+    span.SetError(result.error.empty() ? "the job failed" : result.error);
+  return result;
+}
+
+JobResult IngestionClient::RunAttempts(const MessageHandler& on_message, const RetryHandler& on_retry) {
   auto backoff = options_.retry_backoff;
   for (int attempt = 1;; ++attempt) {
     JobResult result = Attempt(on_message);
@@ -129,8 +142,12 @@ JobResult IngestionClient::Attempt(const MessageHandler& on_message) {
     channel->WaitForStateChange(state, std::min(connect_deadline, now + std::chrono::milliseconds(50)));
   }
 
+  trace::Span span("dataIngestion.DataIngestion/NotifyBFF", trace::SpanKind::kClient);
+  span.SetAttribute("rpc.system", "grpc");
+  span.SetAttribute("server.address", options_.target);
   grpc::ClientContext context;
   context.set_deadline(system_clock::now() + options_.job_timeout);
+  context.AddMetadata("traceparent", span.context().ToTraceparent());
   {
     std::lock_guard lock(mu_);
     if (cancelled_) return Cancelled();
@@ -151,6 +168,7 @@ JobResult IngestionClient::Attempt(const MessageHandler& on_message) {
     in_flight_ = nullptr;
   }
   result.status = status.error_code();
+  if (!status.ok()) span.SetError(std::string(health::StatusCodeName(status.error_code())));
   if (status.ok()) {
     if (result.messages == 0) {
       result.outcome = Outcome::kFailed;

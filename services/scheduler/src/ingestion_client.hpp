@@ -86,6 +86,7 @@ class IngestionClient {
   const ClientOptions& options() const { return options_; }
 
  private:
+  JobResult RunAttempts(const MessageHandler& on_message, const RetryHandler& on_retry);
   JobResult Attempt(const MessageHandler& on_message);
   bool cancelled() const;
 

@@ -9,6 +9,7 @@
 #include "nationpulse/http/server.hpp"
 #include "nationpulse/log/log.hpp"
 #include "nationpulse/metrics/registry.hpp"
+#include "nationpulse/trace/exporter.hpp"
 #include "scheduler.hpp"
 
 namespace nationpulse::scheduler {
@@ -83,8 +84,11 @@ void SchedulerService::Start() {
                          {"run_on_start", s.settings.run_on_start},
                          {"target", s.settings.ingestion_target}});
 
-  s.grpc = std::make_unique<health::GrpcServer>(health::GrpcServerOptions{
-      .address = s.settings.grpc_address, .service_names = {"nationpulse.cron", "scheduler"}});
+  s.grpc = std::make_unique<health::GrpcServer>(
+      health::GrpcServerOptions{.address = s.settings.grpc_address,
+                                .service_names = {"nationpulse.cron", "scheduler"},
+                                .registry = &s.registry,
+                                .metrics_service = "scheduler"});
 
   http::Router router;
   router.Add(
@@ -95,6 +99,7 @@ void SchedulerService::Start() {
         return http::JsonSuccess(R"({"status":"ok"})");
       },
       http::InlineRoute());
+  trace::RegisterMetrics(s.registry, "scheduler");
   http::AddMetricsRoute(router, s.registry);
   s.http = http::StartOpsServer(s.settings.http_address, s.settings.http_port, std::move(router));
 

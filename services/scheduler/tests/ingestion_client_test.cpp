@@ -11,6 +11,7 @@
 
 #include "fake_ingestion.hpp"
 #include "nationpulse/testing/child_process.hpp"
+#include "nationpulse/trace/trace.hpp"
 
 namespace nationpulse::scheduler {
 namespace {
@@ -50,6 +51,27 @@ TEST(IngestionClient, StreamsProgressThenSuccess) {
   EXPECT_EQ(r.last->message, "All jobs processed successfully");
   ASSERT_TRUE(r.last->completed_at.has_value());
   EXPECT_EQ(FormatUtc(*r.last->completed_at), "2025-03-05T10:00:42Z");
+}
+
+TEST(IngestionClient, TheCallCarriesTheRunsTraceToIngestion) {
+  std::string received;
+  FakeServer server([&](grpc::ServerContext* context, fake::Writer* writer) {
+    if (auto md = context->client_metadata().find("traceparent"); md != context->client_metadata().end()) {
+      received.assign(md->second.data(), md->second.size());
+    }
+    return fake::ProgressThenSuccess()(context, writer);
+  });
+  const auto parent =
+      *trace::SpanContext::FromTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  {
+    trace::ScopedContext scope(parent);  // e.g. the operator's or the cron tick's span
+    IngestionClient client(Fast(server.target()));
+    ASSERT_EQ(client.Run({}).outcome, Outcome::kSuccess);
+  }
+  const auto sent = trace::SpanContext::FromTraceparent(received);
+  ASSERT_TRUE(sent) << "metadata: \"" << received << "\"";
+  EXPECT_EQ(sent->trace_id, parent.trace_id);
+  EXPECT_NE(sent->span_id, parent.span_id) << "the client span, a grandchild of the caller's";
 }
 
 TEST(IngestionClient, AlreadyRunningIsFailedWithoutRetry) {

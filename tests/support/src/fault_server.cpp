@@ -306,7 +306,7 @@ void FaultServer::Serve(int fd, int connection) {
       if (colon != std::string::npos)
         request.headers[Lower(line.substr(0, colon))] = Trim(line.substr(colon + 1));
     }
-    // A request body (none expected from a GET client) is read and dropped to keep the stream in step.
+    // A request body is read (recorded, e.g. what a collector stub receives) to keep the stream in step.
     if (const auto cl = request.headers.find("content-length"); cl != request.headers.end()) {
       std::size_t length = 0;
       std::from_chars(cl->second.data(), cl->second.data() + cl->second.size(), length);
@@ -316,6 +316,7 @@ void FaultServer::Serve(int fd, int connection) {
         if (n <= 0) break;
         buffer.append(chunk, static_cast<std::size_t>(n));
       }
+      request.body = buffer.substr(0, std::min(length, buffer.size()));
       buffer.erase(0, std::min(length, buffer.size()));
     }
     const std::string path = request.path;

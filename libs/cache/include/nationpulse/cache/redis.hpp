@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "nationpulse/base/expected.hpp"
+#include "nationpulse/metrics/registry.hpp"
 
 struct redisContext;
 
@@ -77,9 +78,15 @@ class Redis {
   };
   Stats stats() const;
 
+  /// Publishes the pool on `registry`: nationpulse_<service>_redis_pool_connections{state} (open,
+  /// in_use) and nationpulse_<service>_redis_command_duration_seconds{outcome} (ok, unavailable,
+  /// timeout, reply). Call once, before the client is shared; it must outlive the registry's scrapes.
+  void RegisterMetrics(metrics::Registry& registry, const std::string& service);
+
  private:
   struct Reply;
   Expected<Reply, CacheError> Command(const std::vector<std::string_view>& argv);
+  Expected<Reply, CacheError> Send(const std::vector<std::string_view>& argv);
   /// A command answering a bulk string or nil (GET, GETDEL).
   Expected<std::optional<std::string>, CacheError> StringCommand(std::string_view verb, std::string_view key);
   Expected<redisContext*, CacheError> Acquire();
@@ -94,6 +101,7 @@ class Redis {
   std::size_t in_use_ = 0;
   std::chrono::steady_clock::time_point last_failure_{};
   std::string last_error_;
+  metrics::Family<metrics::Histogram>* duration_ = nullptr;
 };
 
 }  // namespace nationpulse::cache

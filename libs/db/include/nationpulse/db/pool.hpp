@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "nationpulse/base/expected.hpp"
+#include "nationpulse/metrics/registry.hpp"
 
 namespace nationpulse::db {
 
@@ -89,6 +90,12 @@ class Pool {
   };
   Stats stats() const;
 
+  /// Publishes the pool on `registry`: nationpulse_<service>_db_pool_connections{state} (open, in_use,
+  /// waiting, max) and nationpulse_<service>_db_operation_duration_seconds{outcome} (lease + work of
+  /// each Run; outcome ok or the DbError kind). Call once, before the pool is shared; the pool must
+  /// outlive the registry's scrapes.
+  void RegisterMetrics(metrics::Registry& registry, const std::string& service);
+
  private:
   struct Lease {
     std::unique_ptr<pqxx::connection> conn;
@@ -97,6 +104,7 @@ class Pool {
   Expected<Lease, DbError> Acquire();
   void Release(std::unique_ptr<pqxx::connection> conn, bool healthy);
   Expected<void, DbError> RunErased(const std::function<void(pqxx::connection&)>& fn);
+  Expected<void, DbError> RunAttempts(const std::function<void(pqxx::connection&)>& fn);
 
   PoolOptions options_;
   std::string conninfo_;
@@ -108,6 +116,7 @@ class Pool {
   std::size_t waiting_ = 0;
   std::chrono::steady_clock::time_point last_connect_failure_{};
   std::string last_connect_error_;
+  metrics::Family<metrics::Histogram>* duration_ = nullptr;
 };
 
 template <typename Fn>

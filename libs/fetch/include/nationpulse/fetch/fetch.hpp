@@ -82,4 +82,12 @@ class BodySink {
 Expected<FetchResult, FetchError> Get(const std::string& url, const FetchOptions& options, BodySink& sink,
                                       const std::function<bool()>& cancelled = {});
 
+/// POSTs `body` to an http(s) `url` once (no retry, no redirect) within `timeout` and returns the
+/// status; the response body is discarded. For fire-and-forget reports such as span export, where a
+/// failure is counted, not retried. Thread-safe.
+///
+///   auto status = fetch::Post(endpoint, json, "application/json", 5s);
+Expected<long, FetchError> Post(const std::string& url, const std::string& body,
+                                const std::string& content_type, std::chrono::milliseconds timeout);
+
 }  // namespace nationpulse::fetch

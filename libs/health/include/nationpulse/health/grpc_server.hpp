@@ -13,11 +13,19 @@ class Server;
 class Service;
 }  // namespace grpc
 
+namespace nationpulse::metrics {
+class Registry;
+}
+
 namespace nationpulse::health {
 
 struct GrpcServerOptions {
   std::string address = "0.0.0.0:50051";   ///< host:port; port 0 picks a free port (tests)
   std::vector<std::string> service_names;  ///< per-service names reported besides "" (e.g. "reporting")
+  /// When set, every call is counted in nationpulse_<metrics_service>_grpc_server_handled_total{method,code}
+  /// and timed in ..._grpc_server_handling_seconds{method}. Must outlive the server.
+  metrics::Registry* registry = nullptr;
+  std::string metrics_service{};
 };
 
 /// A gRPC server that always carries grpc.health.v1.Health (Check and Watch, served by grpc++'s

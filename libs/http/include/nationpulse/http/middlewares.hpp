@@ -11,6 +11,12 @@ class Registry;
 
 namespace nationpulse::http {
 
+/// W3C Trace Context: continues the request's `traceparent` (or starts a trace), runs the rest of the
+/// chain inside a server span named "<METHOD> <route template>" (so every log line of the request
+/// carries its trace_id/span_id), and answers with the span's `traceparent` header. 5xx answers and
+/// exceptions mark the span failed. Put it first in the chain.
+Middleware Tracing();
+
 /// One JSON log line per request after the handler returns: msg "request completed", fields
 /// path, query, status (the real one), latency (seconds), method, user-agent, route.
 Middleware AccessLog();

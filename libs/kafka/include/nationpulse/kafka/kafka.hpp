@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "nationpulse/base/expected.hpp"
+#include "nationpulse/trace/trace.hpp"
 
 namespace nationpulse::kafka {
 
@@ -58,6 +59,8 @@ class Producer final {
 
   /// Sends one message and waits for the broker's acknowledgement (delivery report) at most
   /// `timeout`. On kTimeout the message may still be delivered later (retry is at-least-once).
+  /// Records a producer span (child of trace::Current(), else of a `traceparent` in `headers`) and
+  /// sends its context as the message's `traceparent` header, replacing any given one.
   Expected<void, KafkaError> Send(std::string_view topic, std::string_view key, std::string_view value,
                                   const std::vector<Header>& headers = {},
                                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
@@ -66,9 +69,16 @@ class Producer final {
   Expected<void, KafkaError> Ping(std::chrono::milliseconds timeout);
 
  private:
+  Expected<void, KafkaError> SendMessage(std::string_view topic, std::string_view key, std::string_view value,
+                                         const std::vector<Header>& headers,
+                                         std::chrono::milliseconds timeout);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// The W3C Trace Context header carried by every message we produce.
+inline constexpr std::string_view kTraceparentHeader = "traceparent";
 
 struct Message {
   std::string topic;
@@ -78,6 +88,9 @@ struct Message {
   std::string value;
   std::vector<Header> headers;
 };
+
+/// The trace context a message carries (its `traceparent` header), for the consumer's span.
+std::optional<trace::SpanContext> TraceParentOf(const Message& message);
 
 struct ConsumerOptions {
   std::string brokers;
@@ -107,6 +120,10 @@ class Consumer final {
 
   /// Next message within `timeout`; nullopt on timeout (not an error); errors for real failures.
   Expected<std::optional<Message>, KafkaError> Poll(std::chrono::milliseconds timeout);
+  /// Messages behind the end of the assigned partitions (high watermark minus this consumer's
+  /// position, summed), from locally cached offsets: no network call. Partitions not consumed yet
+  /// count 0. Call from the polling thread.
+  std::int64_t Lag();
   /// Commits the offset after `message` (synchronously).
   Expected<void, KafkaError> Commit(const Message& message);
   /// A metadata round trip within `timeout` (safe to call from another thread than Poll).

@@ -15,7 +15,8 @@ enum class Level { kTrace, kDebug, kInfo, kWarn, kError, kCritical, kOff };
 Level ParseLevel(std::string_view text);
 
 /// Configures the process-wide logger: one JSON object per line on stdout with the keys
-/// ts (RFC 3339 UTC), level, service, msg, then the caller's fields. Call once from main().
+/// ts (RFC 3339 UTC), level, service, msg, trace_id and span_id when the thread runs inside a span
+/// (trace::Current()), then the caller's fields. Call once from main().
 void Init(std::string_view service, Level level);
 /// Same, writing to `out` (tests). The stream must outlive logging.
 void InitForTest(std::string_view service, Level level, std::ostream& out);

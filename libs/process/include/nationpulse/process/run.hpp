@@ -2,12 +2,15 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <exception>
+#include <memory>
 #include <set>
 #include <string>
 
 #include "nationpulse/config/env.hpp"
 #include "nationpulse/log/log.hpp"
+#include "nationpulse/trace/exporter.hpp"
 
 namespace nationpulse::process {
 
@@ -26,6 +29,24 @@ Mode ParseArgs(int argc, char** argv);
 void PrintNames(const std::set<std::string>& names);
 /// Prints the flags to stderr.
 void PrintUsage(const std::string& name);
+
+/// Span export, from the standard OpenTelemetry variables: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (used as
+/// is) or OTEL_EXPORTER_OTLP_ENDPOINT (+ "/v1/traces"); nothing is exported when both are unset.
+/// OTEL_SERVICE_NAME (default: the service name), OTEL_BSP_SCHEDULE_DELAY, OTEL_BSP_MAX_QUEUE_SIZE,
+/// OTEL_BSP_MAX_EXPORT_BATCH_SIZE, OTEL_EXPORTER_OTLP_TIMEOUT (durations; bare numbers are
+/// milliseconds, as in the OpenTelemetry spec).
+struct TraceSettings {
+  std::string endpoint;  ///< full URL of the traces endpoint; empty = off
+  trace::BatchOptions batch;
+  std::chrono::milliseconds timeout{10000};
+};
+TraceSettings LoadTraceSettings(config::Env& env, const std::string& service);
+
+/// Installs a BatchExporter that POSTs to settings.endpoint (each POST bounded by settings.timeout)
+/// as the process exporter; nullptr and nothing installed when the endpoint is empty.
+std::shared_ptr<trace::BatchExporter> StartTracing(const TraceSettings& settings);
+/// Sends what is queued and uninstalls the exporter.
+void StopTracing(std::shared_ptr<trace::BatchExporter> exporter);
 
 /// The life of every service process, so each main() is one line:
 ///   1. stop signals blocked before any thread starts;
@@ -51,6 +72,7 @@ int Run(const std::string& name, Settings (*load)(config::Env&), int argc = 1, c
     case Mode::kPrintEnv: {
       config::Env env;
       try {
+        LoadTraceSettings(env, name);
         load(env);
       } catch (const std::exception&) {
         // Invalid or missing settings still leave the names that were read.
@@ -65,10 +87,13 @@ int Run(const std::string& name, Settings (*load)(config::Env&), int argc = 1, c
   }
   const sigset_t signals = BlockStopSignals();
   Settings settings;
+  TraceSettings trace_settings;
   try {
     config::Env env;
     env.LoadDotEnv(".env");
+    trace_settings = LoadTraceSettings(env, name);
     settings = load(env);
+    env.Check();
   } catch (const std::exception& e) {
     log::Init(name, log::Level::kInfo);
     log::Error("cannot start", {{"error", e.what()}});
@@ -76,6 +101,7 @@ int Run(const std::string& name, Settings (*load)(config::Env&), int argc = 1, c
     return 2;
   }
   log::Init(name, settings.log_level);
+  auto tracing = StartTracing(trace_settings);
   try {
     Service service(settings);
     service.Start();
@@ -84,9 +110,11 @@ int Run(const std::string& name, Settings (*load)(config::Env&), int argc = 1, c
     service.Stop();
   } catch (const std::exception& e) {
     log::Error(name + " failed", {{"error", e.what()}});
+    StopTracing(std::move(tracing));
     log::Flush();
     return 1;
   }
+  StopTracing(std::move(tracing));
   log::Info("stopped");
   log::Flush();
   return 0;

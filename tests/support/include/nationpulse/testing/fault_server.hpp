@@ -60,6 +60,7 @@ struct FaultRequest {
   std::map<std::string, std::string> headers;  ///< names in lower case
   std::chrono::steady_clock::time_point at;    ///< when the request head was complete
   int connection = 0;                          ///< 1, 2, ...: which accepted connection carried it
+  std::string body;                            ///< the Content-Length body, empty when none
 };
 
 /// A loopback HTTP/1.1 server for fault-injection tests, on a free port of 127.0.0.1, one thread per
