@@ -10,6 +10,8 @@ preset="${NP_TEST_PRESET:-dev}"
 
 "$NP_ROOT/scripts/install-deps.sh"
 np_build "$preset"
+# Deployment files (compose, k8s overlays, Prometheus) against what the binaries just built read.
+NP_TEST_PRESET="$preset" "$NP_ROOT/scripts/lint-deploy.sh"
 
 cleanup() { "$NP_ROOT/scripts/infra.sh" stop --profile test >/dev/null 2>&1 || true; }
 trap cleanup EXIT
