@@ -8,7 +8,12 @@
 #      deliberate exceptions); settings files hold no variable their service ignores; manifests
 #      reference existing ConfigMaps/Secrets/keys and ports, and keep the security baseline.
 #   4. Dockerfile: the runtime stage installs a package for every shared library the binaries link.
-#   5. Prometheus: `promtool check config` on deploy/prometheus/*.yml.
+#   5. Prometheus: `promtool check config` on deploy/prometheus/*.yml (their rule_files included).
+#   6. Rules and dashboard: `promtool check rules` and `promtool test rules` (every alert fires in
+#      one case and stays silent in another); the Grafana dashboard is valid JSON and its queries
+#      parse; np-deploylint monitoring: every metric the rules, tests and dashboard name is
+#      registered by the C++ code, every alert has severity, summary, description and a runbook
+#      heading; the optional Grafana compose override is valid.
 # Binaries: build/${NP_TEST_PRESET:-dev}/services/<service>/np-<service> (`make compile PRESET=dev`).
 # Tools: scripts/install-deploy-tools.sh (first run fetches and builds them; later runs ~2 s).
 # Exit 1 on any problem, with the file, service and variable named.
@@ -126,6 +131,9 @@ promtool="$(command -v promtool || true)"
 [[ -z "$promtool" && -x "$BIN/promtool" ]] && promtool="$BIN/promtool"
 if [[ -n "$promtool" ]]; then
   mkdir -p "$WORK/prometheus"
+  # rule_files (rules/nationpulse-rules.yml) is relative to the configuration: the copies get the
+  # rules next to them, so a wrong path fails here.
+  cp -r deploy/prometheus/rules "$WORK/prometheus/rules"
   for f in deploy/prometheus/*.yml; do
     # Debian's promtool is built without Kubernetes discovery and rejects kubernetes_sd_configs:
     # such a block is checked as an equivalent static_configs, so the rest (relabel rules,
@@ -140,14 +148,69 @@ if [[ -n "$promtool" ]]; then
       cp "$f" "$WORK/prometheus/${f##*/}"
       note=""
     fi
-    if out="$("$promtool" check config --syntax-only "$WORK/prometheus/${f##*/}" 2>&1)"; then
-      log "prometheus: $f valid$note ($("$promtool" --version 2>&1 | sed -n '1p' | cut -d' ' -f1-3))"
+    if out="$("$promtool" check config "$WORK/prometheus/${f##*/}" 2>&1)"; then
+      log "prometheus: $f valid$note, $(grep -o '[0-9]* rule files\? found' <<<"$out" || echo 'no rule files') ($("$promtool" --version 2>&1 | sed -n '1p' | cut -d' ' -f1-3))"
     else
       problem "promtool: $f: $out"
     fi
   done
 else
   log "prometheus: SKIPPED, promtool not installed (see scripts/install-deploy-tools.sh)"
+fi
+
+# ------------------------------------------------------------------- 6. rules and dashboard
+RULES=deploy/prometheus/rules/nationpulse-rules.yml
+RULE_TESTS=(deploy/prometheus/rules/*.test.yml)
+DASHBOARD=deploy/grafana/nationpulse-dashboard.json
+if command -v jq >/dev/null 2>&1; then
+  json_check=(jq empty)
+elif command -v python3 >/dev/null 2>&1; then
+  json_check=(python3 -m json.tool)
+else
+  json_check=() # np-deploylint monitoring parses it below anyway
+fi
+if ((${#json_check[@]} > 0)); then
+  if err="$("${json_check[@]}" "$DASHBOARD" 2>&1 >/dev/null)"; then
+    log "grafana: $DASHBOARD is valid JSON (${json_check[*]})"
+  else
+    problem "grafana: $DASHBOARD is not valid JSON: $err"
+  fi
+fi
+monitoring=(-src libs -src services -rules "$RULES" -dashboard "$DASHBOARD" -promql-out "$WORK/dashboard-queries.yml")
+for t in "${RULE_TESTS[@]}"; do monitoring+=(-tests "$t"); done
+if out="$("$BIN/np-deploylint" monitoring "${monitoring[@]}" 2>&1)"; then
+  while IFS= read -r line; do log "$line"; done <<<"$out"
+else
+  printf '%s\n' "$out"
+  problem "rules/dashboard: see the FAIL lines above (np-deploylint monitoring)"
+fi
+if [[ -n "$promtool" ]]; then
+  if out="$("$promtool" check rules "$RULES" 2>&1)"; then
+    log "prometheus: $RULES: $(sed -n 's/^ *SUCCESS: //p' <<<"$out") (promtool check rules)"
+  else
+    problem "promtool check rules $RULES: $out"
+  fi
+  for t in "${RULE_TESTS[@]}"; do
+    if out="$("$promtool" test rules "$t" 2>&1)"; then
+      log "prometheus: $t: $(grep -c '^  - name:' "$t") test cases passed (promtool test rules)"
+    else
+      problem "promtool test rules $t: $out"
+    fi
+  done
+  if [[ -f "$WORK/dashboard-queries.yml" ]]; then
+    if out="$("$promtool" check rules "$WORK/dashboard-queries.yml" 2>&1)"; then
+      log "grafana: the dashboard's $(grep -c 'record:' "$WORK/dashboard-queries.yml") queries parse (promtool)"
+    else
+      problem "grafana: $DASHBOARD: a query does not parse (dashboard:query_<n> = the n-th expr): $out"
+    fi
+  fi
+else
+  log "prometheus rules: promtool checks SKIPPED, promtool not installed (see scripts/install-deploy-tools.sh)"
+fi
+if err="$("${compose[@]}" -f deploy/grafana/docker-compose.grafana.yml config -q 2>&1)"; then
+  log "deploy/grafana/docker-compose.grafana.yml: valid override of docker-compose.yml (config -q)"
+else
+  problem "deploy/grafana/docker-compose.grafana.yml: $err"
 fi
 
 if ((${#failures[@]} > 0)); then

@@ -1,23 +1,28 @@
 // np-deploylint monitoring: the checks of the Prometheus rules and the Grafana dashboard that
 // promtool cannot make (scripts/lint-deploy.sh runs promtool check/test rules itself).
 //
-//		np-deploylint monitoring -src DIR... -rules FILE... -tests FILE... -dashboard FILE... [-root DIR]
+//	np-deploylint monitoring -src DIR... -rules FILE... -tests FILE... -dashboard FILE... [-root DIR] [-promql-out FILE]
+//	np-deploylint monitoring -src DIR... -list    (the metrics the code registers)
 //
-//	  - Every metric name an expression uses (alert and recording rules, the tests' input series and
-//	    PromQL, the dashboard's queries) is registered by the code: the AddCounter/AddGauge/
-//	    AddHistogram calls in the C++ sources under -src (tests and fuzzers left out), with
-//	    "nationpulse_" + service + "_..." expanded for every service the code passes to
-//	    RegisterMetrics(registry, "<service>") or as metrics_service. Histograms also have _bucket,
-//	    _sum and _count. Recording-rule names and Prometheus' own series (up, ...) are allowed too.
-//	    Functions must be PromQL functions (a typo such as rat( is an error, not a metric).
-//	  - Every alert has a severity label (critical, warning, info), summary and description
-//	    annotations, and a runbook_url "<file>#<anchor>" whose file (relative to -root) has a
-//	    Markdown heading with that anchor (GitHub's rules).
-//	  - Every alert has at least one test case in which it fires and one in which it stays silent,
-//	    and every alertname in the tests is an alert of the rules (promtool passes a test of a
-//	    misspelt alert that expects nothing).
-//	  - The dashboard is valid JSON, its panel ids are unique, and every Prometheus datasource is
-//	    the ${DS_PROMETHEUS} variable, which the dashboard defines.
+// Checks:
+//
+//   - Every metric name an expression uses (alert and recording rules, the tests' input series and
+//     PromQL, the dashboard's queries) is registered by the code: the AddCounter/AddGauge/
+//     AddHistogram calls in the C++ sources under -src (tests and fuzzers left out), with
+//     "nationpulse_" + service + "_..." expanded for every service the code passes to
+//     RegisterMetrics(registry, "<service>") or as metrics_service (so for all four, even where a
+//     service does not use that library). Histograms also have _bucket, _sum and _count.
+//     Recording-rule names and Prometheus' own series (up, ALERTS, ...) are allowed too. Functions
+//     must be PromQL functions (a typo such as rat( is an error, not a metric).
+//   - Every alert has a severity label (critical, warning, info), summary and description
+//     annotations, and a runbook_url "<file>#<anchor>" whose file (relative to -root) has a
+//     Markdown heading with that anchor (GitHub's rules).
+//   - Every alert has at least one test case in which it fires and one in which it stays silent,
+//     and every alertname in the tests is an alert of the rules (promtool passes a test of a
+//     misspelt alert that expects nothing).
+//   - The dashboard is valid JSON, its panel ids are unique, and every Prometheus datasource is
+//     the ${DS_PROMETHEUS} variable, which the dashboard defines. -promql-out writes its queries
+//     as a rule file, so that promtool check rules parses them.
 package main
 
 import (
@@ -421,6 +426,7 @@ func runMonitoring(args []string) error {
 	fset.Var(&dashboards, "dashboard", "Grafana dashboard JSON (repeatable)")
 	root := fset.String("root", ".", "directory runbook_url paths are relative to")
 	listOnly := fset.Bool("list", false, "only print the metrics the code registers (name, type, where)")
+	promqlOut := fset.String("promql-out", "", "write the dashboards' queries, Grafana variables replaced, as a rule file for `promtool check rules`")
 	if err := fset.Parse(args); err != nil {
 		return err
 	}
@@ -566,6 +572,7 @@ func runMonitoring(args []string) error {
 
 	// Dashboards.
 	nQueries := 0
+	var dashExprs []string
 	for _, path := range dashboards {
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -602,6 +609,7 @@ func runMonitoring(args []string) error {
 				if e, ok := x["expr"].(string); ok {
 					nQueries++
 					r.expr(ctx, e)
+					dashExprs = append(dashExprs, e)
 				}
 				switch ds := x["datasource"].(type) {
 				case obj:
@@ -638,6 +646,11 @@ func runMonitoring(args []string) error {
 		}
 	}
 
+	if *promqlOut != "" {
+		if err := writePromqlRules(*promqlOut, dashExprs); err != nil {
+			return err
+		}
+	}
 	if len(c.problems) > 0 {
 		sort.Strings(c.problems)
 		n := 0
@@ -657,7 +670,30 @@ func runMonitoring(args []string) error {
 	}
 	fmt.Printf("rules: %d recording rules, %d alerts, each with severity, summary, description and a runbook heading; each fires and stays silent in the tests\n",
 		nRecords, len(alerts))
-	fmt.Printf("metrics: the %d names used by the rules, tests and %d dashboard queries are registered by the code (%d names; services %s)\n",
+	fmt.Printf("metrics: the %d series names the rules, tests and %d dashboard queries use are registered by the code (%d metrics; nationpulse_<service>_ for %s)\n",
 		codeUsed, nQueries, len(defs), strings.Join(services, ", "))
 	return nil
+}
+
+// Grafana's interval variables, replaced by durations so promtool can parse the queries.
+var grafanaIntervals = strings.NewReplacer("${__rate_interval}", "1m", "$__rate_interval", "1m",
+	"${__interval}", "1m", "$__interval", "1m", "${__range}", "1h", "$__range", "1h")
+
+// writePromqlRules writes each expression as a recording rule (dashboard:query_<n>), so that
+// `promtool check rules` parses it.
+func writePromqlRules(path string, exprs []string) error {
+	type rule struct {
+		Record string `yaml:"record"`
+		Expr   string `yaml:"expr"`
+	}
+	var rules []rule
+	for i, e := range exprs {
+		rules = append(rules, rule{fmt.Sprintf("dashboard:query_%d", i+1), grafanaIntervals.Replace(e)})
+	}
+	doc := map[string]any{"groups": []any{map[string]any{"name": "dashboard-queries", "rules": rules}}}
+	data, err := yaml.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o644)
 }
