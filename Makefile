@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 PRESET ?= release
 
-.PHONY: help run test stop status compile check format format-check bench clean-state
+.PHONY: help run test stop status compile check format format-check bench chaos fuzz clean-state
 .PHONY: env build up start down setup load deploy restart tunnel logs clean lint-deploy
 
 help: ## List the targets
@@ -34,8 +34,14 @@ format: ## Apply .clang-format to every C++ file
 format-check: ## Fail if a C++ file is not formatted
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
 
-bench: ## Run the benchmarks under bench/ against a release build (see docs/benchmarks.md)
-	@bench/run.sh
+bench: ## Run every benchmark under bench/ and rewrite the figures of docs/benchmarks.md
+	@bench/all.sh
+
+chaos: ## Fault injection under load (~6 min, loopback): writes docs/reliability.md; not while make run runs
+	@scripts/chaos.sh
+
+fuzz: ## Build the libFuzzer targets (clang) and run each for FUZZ_SECONDS (default 60); see docs/reliability.md
+	@scripts/fuzz.sh
 
 clean-state: ## Stop everything and delete local infra data (.state/)
 	@scripts/run.sh stop || true

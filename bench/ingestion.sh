@@ -12,7 +12,8 @@ RUNS="${RUNS:-3}"
 ROWS="${ROWS:-1000000}"
 DB=nationPulseDB_bench
 
-np_build release
+# bench/all.sh builds the binaries once and sets BENCH_SKIP_BUILD=1.
+[[ -n "${BENCH_SKIP_BUILD:-}" ]] || np_build release
 "$NP_ROOT/scripts/infra.sh" start --profile run --only pg >/dev/null
 eval "$("$NP_ROOT/scripts/infra.sh" env --profile run)"
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }

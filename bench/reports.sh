@@ -16,7 +16,8 @@ BFF_PORT=18091
 REPORTING_GRPC=18092
 REPORTING_HTTP=18093
 
-np_build release
+# bench/all.sh builds the binaries once and sets BENCH_SKIP_BUILD=1.
+[[ -n "${BENCH_SKIP_BUILD:-}" ]] || np_build release
 "$NP_ROOT/scripts/infra.sh" start --profile run >/dev/null
 eval "$("$NP_ROOT/scripts/infra.sh" env --profile run)"
 "$NP_ROOT/scripts/migrate.sh" >/dev/null

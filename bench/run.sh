@@ -19,7 +19,8 @@ REDIS_PORT=18083
 ROUTE="/api/dashboard/health"
 
 command -v wrk >/dev/null || np_die "wrk is missing (scripts/install-deps.sh installs it)"
-np_build release
+# bench/all.sh builds the binaries once and sets BENCH_SKIP_BUILD=1.
+[[ -n "${BENCH_SKIP_BUILD:-}" ]] || np_build release
 "$NP_ROOT/scripts/infra.sh" start --profile run --only pg,redis >/dev/null
 eval "$("$NP_ROOT/scripts/infra.sh" env --profile run)"
 "$NP_ROOT/scripts/migrate.sh" >/dev/null
@@ -60,6 +61,7 @@ for name in livez cached redis-cached uncached; do
     [[ "$(echo "$line" | field non2xx)" == "0" && "$(echo "$line" | field errors)" == "0" ]] ||
       np_die "$name run $i had failures: $line"
     out+="$line"$'\n'
+    echo "$name run $i: $line"
   done
   rps[$name]="$(echo -n "$out" | field rps | median)"
   p50[$name]="$(echo -n "$out" | field p50_ms | median)"

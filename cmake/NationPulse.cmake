@@ -69,3 +69,40 @@ function(np_add_service name)
   target_link_libraries(np-${name} PRIVATE ${ARG_DEPS})
   target_compile_options(np-${name} PRIVATE ${NP_WARNINGS})
 endfunction()
+
+# libFuzzer targets (docs/reliability.md, "Fuzzing"), built only by the `fuzz` preset (clang 14 with
+# ASan + UBSan): every target of the build is compiled with coverage instrumentation
+# (-fsanitize=fuzzer-no-link), so the fuzzers are guided by the library code they drive, not only
+# by their own source. `cmake --build --preset fuzz` builds the fuzzers alone (target np_fuzzers).
+option(NP_FUZZ "Build the libFuzzer targets (needs clang)" OFF)
+if(NP_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "NP_FUZZ=ON needs clang (libFuzzer): cmake --preset fuzz")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link)
+  add_custom_target(np_fuzzers)
+  file(REMOVE_RECURSE ${CMAKE_BINARY_DIR}/fuzzers)  # stale manifests; np_add_fuzzer writes the current ones
+endif()
+
+# np_add_fuzzer(<name> SOURCES ... [DEPS ...] CORPUS <dir> [OPTIONS <libFuzzer flag>...]): a libFuzzer
+# executable <name>, built only with NP_FUZZ=ON. CORPUS is the committed seed directory (relative to
+# the calling CMakeLists.txt); OPTIONS are flags scripts/fuzz.sh passes on every run (e.g.
+# -max_len=20000). scripts/fuzz.sh reads build/fuzz/fuzzers/<name>.txt ("<binary>\n<corpus>\n<options>\n").
+function(np_add_fuzzer name)
+  cmake_parse_arguments(ARG "" "CORPUS" "SOURCES;DEPS;OPTIONS" ${ARGN})
+  if(NOT NP_FUZZ)
+    return()
+  endif()
+  if(NOT ARG_CORPUS)
+    message(FATAL_ERROR "np_add_fuzzer(${name}): CORPUS is required (committed seeds)")
+  endif()
+  cmake_path(ABSOLUTE_PATH ARG_CORPUS BASE_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR} NORMALIZE
+             OUTPUT_VARIABLE corpus)
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  target_compile_options(${name} PRIVATE ${NP_WARNINGS})
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  add_dependencies(np_fuzzers ${name})
+  file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/fuzzers/${name}.txt
+       CONTENT "$<TARGET_FILE:${name}>\n${corpus}\n$<JOIN:${ARG_OPTIONS}, >\n")
+endfunction()

@@ -16,10 +16,12 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)"
 
+# clang-14 + libclang-rt-14-dev: the libFuzzer targets (CMake preset fuzz, scripts/fuzz.sh).
 # Boost comes as the 1.81 packages only. Do NOT add libboost-dev or
 # libboost-all-dev: on bookworm they pull Boost 1.74, which conflicts with 1.81.
 PACKAGES=(
   build-essential g++ cmake ninja-build ccache pkg-config clang-format git
+  clang-14 libclang-rt-14-dev
   ca-certificates
   libboost1.81-dev libboost-url1.81-dev
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler

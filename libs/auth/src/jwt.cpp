@@ -159,6 +159,12 @@ std::string JwtCodec::Sign(const Claims& claims) const {
   const std::string mac = Mac(token);
   token += '.';
   token += Base64UrlEncode(mac);
+  // Verify refuses anything longer (kTooLarge): never issue a token our own Verify would refuse.
+  // Caught by the Sign -> Verify round trip of auth_jwt_fuzz (a sub of a few KiB).
+  if (token.size() > max_token_bytes_) {
+    throw std::invalid_argument("JWT would be " + std::to_string(token.size()) + " bytes, more than the " +
+                                std::to_string(max_token_bytes_) + " Verify accepts");
+  }
   return token;
 }
 

@@ -182,6 +182,19 @@ TEST_F(JwtCodecTest, SignRefusesEmptySubjectOrJti) {
   EXPECT_THROW(codec_.Sign(claims), std::invalid_argument);
 }
 
+// Caught by auth_jwt_fuzz (Sign -> Verify round trip): Sign issued tokens longer than max_token_bytes,
+// which its own Verify then refused as kTooLarge although the contract says every issued token passes.
+TEST_F(JwtCodecTest, SignRefusesClaimsTooLargeForVerify) {
+  const std::string token = codec_.Sign(SampleClaims());
+  const JwtCodec exact(kKey, kIssuer, kAudience, token.size());
+  EXPECT_EQ(exact.Sign(SampleClaims()), token);
+  const JwtCodec smaller(kKey, kIssuer, kAudience, token.size() - 1);
+  EXPECT_THROW(smaller.Sign(SampleClaims()), std::invalid_argument);
+  Claims huge = SampleClaims();
+  huge.subject = std::string(3200, '4');
+  EXPECT_THROW(codec_.Sign(huge), std::invalid_argument);
+}
+
 TEST_F(JwtCodecTest, RejectsTamperedSignature) {
   const std::string token = codec_.Sign(SampleClaims());
   std::string tampered = token;

@@ -37,5 +37,22 @@ TEST(Expected, VoidSpecialisation) {
   EXPECT_EQ(bad.error(), "nope");
 }
 
+// Both spellings the code base uses must compile with GCC 12 and with the fuzz preset's clang 14, which
+// has no parenthesised aggregate initialisation (the fuzz build failed on Unexpected(e) before
+// Unexpected had a constructor).
+TEST(Expected, UnexpectedWithParenthesesOrBraces) {
+  const std::string message = "gone";
+  Expected<int, std::string> paren = Unexpected(message);
+  Expected<int, std::string> brace = Unexpected{message};
+  Expected<void, std::string> moved = Unexpected(std::string("moved"));
+  ASSERT_FALSE(paren);
+  ASSERT_FALSE(brace);
+  ASSERT_FALSE(moved);
+  EXPECT_EQ(paren.error(), "gone");
+  EXPECT_EQ(brace.error(), "gone");
+  EXPECT_EQ(moved.error(), "moved");
+  static_assert(std::is_same_v<decltype(Unexpected(message)), Unexpected<std::string>>);
+}
+
 }  // namespace
 }  // namespace nationpulse

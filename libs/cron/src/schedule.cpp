@@ -205,7 +205,11 @@ Expected<std::int64_t, std::string> GoDuration(std::string_view s) {
     }
     if (unit == 0) return Unexpected{"unknown unit \"" + std::string(unit_name) + "\""};
     if (overflow || whole > kMax / unit) return Unexpected{std::string("duration out of range")};
-    const std::int64_t part = whole * unit + static_cast<std::int64_t>(fraction * static_cast<double>(unit));
+    const std::int64_t whole_ns = whole * unit;
+    const auto fraction_ns = static_cast<std::int64_t>(fraction * static_cast<double>(unit));
+    // "106751.99999d": the whole days fit, the fraction pushed the sum past int64 (signed overflow).
+    if (fraction_ns > kMax - whole_ns) return Unexpected{std::string("duration out of range")};
+    const std::int64_t part = whole_ns + fraction_ns;
     if (part < 0 || total > kMax - part) return Unexpected{std::string("duration out of range")};
     total += part;
   }
@@ -288,7 +292,9 @@ system_clock::time_point Schedule::Next(system_clock::time_point after, const Ti
   // system_clock counts nanoseconds in 64 bits (until 2262): leave room for the search window.
   constexpr auto kLatest = kNever - years(6);
   if (after >= kLatest) return kNever;
-  if (interval_) return after + *interval_;
+  // An interval may be up to ~292 years: past the end of system_clock the answer is "never", not a
+  // signed overflow (found by cron_schedule_fuzz).
+  if (interval_) return after > kNever - *interval_ ? kNever : after + *interval_;
 
   // The search walks wall-clock time in `zone`, kept in a sys_seconds because calendar arithmetic is
   // the same; each match is then mapped back to an instant. floor<minutes> then +1min: the first whole

@@ -89,6 +89,10 @@ TEST(ScheduleParseError, BadEveryDurations) {
   ExpectError("@every 500ms", "at least 1s");
   ExpectError("@every h", "expected a number");
   ExpectError("@every 99999999999999999999h", "out of range");
+  // The whole part fits in int64 nanoseconds, the fraction does not (was a signed overflow, UBSan).
+  ExpectError("@every 106751.99999d", "out of range");
+  ExpectError("@every 2562047.9999h", "out of range");
+  ExpectError("@every 1s9223372036.9s", "out of range");
 }
 
 TEST(ScheduleParseError, UnknownDescriptorAndArguments) {
@@ -203,6 +207,17 @@ TEST(ScheduleNext, StrictlyAfterAndSecondsTruncated) {
 
 TEST(ScheduleNext, NearTheEndOfTimeReturnsMax) {
   EXPECT_EQ(MustParse("* * * * *").Next(TimePoint::max() - hours(1)), TimePoint::max());
+}
+
+// Found by cron_schedule_fuzz: after + interval overflowed (UBSan: signed integer overflow) when the sum
+// passed the end of system_clock (year 2262), although `after` itself was not late.
+TEST(ScheduleNext, EveryPastTheEndOfTimeReturnsMax) {
+  const Schedule every = MustParse("@every 888888858.88s");  // ~28 years
+  EXPECT_EQ(every.Next(At(2255, 3, 14)), TimePoint::max());
+  EXPECT_EQ(every.Next(At(2200, 1, 1)), At(2200, 1, 1) + seconds(888888858));
+  const Schedule longest = MustParse("@every 2562047h");  // the longest Go duration, ~292 years
+  EXPECT_EQ(longest.Next(At(2025, 1, 1)), TimePoint::max());
+  EXPECT_EQ(longest.Next(TimePoint::max() - hours(24 * 366 * 7)), TimePoint::max());
 }
 
 }  // namespace

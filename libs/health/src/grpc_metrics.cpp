@@ -17,7 +17,9 @@ struct CallMetrics {
 class MetricsInterceptor final : public grpc::experimental::Interceptor {
  public:
   MetricsInterceptor(const char* method, CallMetrics& metrics)
-      : method_(method != nullptr ? method : ""), metrics_(metrics), started_(std::chrono::steady_clock::now()) {}
+      : method_(method != nullptr ? method : ""),
+        metrics_(metrics),
+        started_(std::chrono::steady_clock::now()) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {

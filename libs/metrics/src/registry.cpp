@@ -9,6 +9,8 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <cmath>
+#include <cstdint>
 #include <sstream>
 #include <stdexcept>
 #include <type_traits>
@@ -30,6 +32,43 @@ std::string EscapeHelp(std::string_view help) {
     }
   }
   return out;
+}
+
+// The text format is UTF-8, and Prometheus refuses a whole scrape with one invalid HELP text or label
+// value; prometheus-cpp 1.0.1 writes the bytes it is given. (Found by metrics_text_fuzz.)
+bool IsValidUtf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto lead = static_cast<unsigned char>(s[i]);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t extra = 0;
+    std::uint32_t cp = 0;
+    if ((lead & 0xE0) == 0xC0) {
+      extra = 1;
+      cp = lead & 0x1Fu;
+    } else if ((lead & 0xF0) == 0xE0) {
+      extra = 2;
+      cp = lead & 0x0Fu;
+    } else if ((lead & 0xF8) == 0xF0) {
+      extra = 3;
+      cp = lead & 0x07u;
+    } else {
+      return false;
+    }
+    if (s.size() - i <= extra) return false;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto next = static_cast<unsigned char>(s[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (next & 0x3Fu);
+    }
+    constexpr std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;  // overlong, range
+    i += extra + 1;
+  }
+  return true;
 }
 
 void CheckLabelNames(const std::string& name, const std::vector<std::string>& label_names) {
@@ -71,7 +110,11 @@ void Gauge::Inc(double amount) { impl_->Increment(amount); }
 void Gauge::Dec(double amount) { impl_->Decrement(amount); }
 double Gauge::Value() const { return impl_->Value(); }
 
-void Histogram::Observe(double value) { impl_->Observe(value); }
+void Histogram::Observe(double value) {
+  // prometheus-cpp would count NaN in the lowest bucket (NaN <= bound is false for every bound).
+  if (std::isnan(value)) throw std::invalid_argument("histogram observation must not be NaN");
+  impl_->Observe(value);
+}
 
 std::vector<double> DefaultBuckets() { return {.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}; }
 
@@ -88,6 +131,9 @@ T& Family<T>::Child(const Values& values) {
   }
   std::unique_lock lock(mutex_);
   if (auto it = children_.find(values); it != children_.end()) return it->second;
+  for (const auto& value : values) {
+    if (!IsValidUtf8(value)) throw std::invalid_argument("label value is not valid UTF-8");
+  }
   prometheus::Labels labels;
   for (std::size_t i = 0; i < label_names_.size(); ++i)
     labels.emplace(label_names_[i], std::string(values[i]));
@@ -135,11 +181,17 @@ Family<T>& Registry::Add(const std::string& name, const std::string& help,
                          std::vector<std::string> label_names, std::vector<double> bounds) {
   // Everything is checked before the family is registered with prometheus-cpp.
   if (!prometheus::CheckMetricName(name)) throw std::invalid_argument("invalid metric name \"" + name + "\"");
+  if (!IsValidUtf8(help)) throw std::invalid_argument("help text of " + name + " is not valid UTF-8");
   CheckLabelNames(name, label_names);
   if constexpr (std::is_same_v<T, Histogram>) {
     // prometheus-cpp would write a second "le" label on every bucket line.
     if (std::find(label_names.begin(), label_names.end(), "le") != label_names.end()) {
       throw std::invalid_argument("histogram " + name + " cannot use the label \"le\"");
+    }
+    // A NaN bound is a bucket nothing can fall into, and +Inf repeats the implicit last bucket (the
+    // same series twice, which Prometheus refuses). Found by metrics_text_fuzz.
+    for (double bound : bounds) {
+      if (!std::isfinite(bound)) throw std::invalid_argument("histogram " + name + ": bounds must be finite");
     }
     try {
       prometheus::Histogram probe(bounds);  // prometheus-cpp checks the bounds are strictly increasing
@@ -148,6 +200,19 @@ Family<T>& Registry::Add(const std::string& name, const std::string& help,
     }
   }
   std::lock_guard lock(mutex_);
+  // The sample names this family writes must be nobody else's: a histogram "x" writes x_bucket, x_sum
+  // and x_count, so a gauge "x_count" (or a histogram "x" after it) would put one series name in two
+  // families, and Prometheus refuses such a scrape. Found by metrics_text_fuzz.
+  std::vector<std::string> samples{name};
+  if constexpr (std::is_same_v<T, Histogram>) {
+    for (const char* suffix : {"_bucket", "_sum", "_count"}) samples.push_back(name + suffix);
+  }
+  for (const auto& sample : samples) {
+    if (sample_names_.contains(sample)) {
+      throw std::invalid_argument("metric \"" + name + "\": the sample name " + sample +
+                                  " is already written by another family");
+    }
+  }
   typename Family<T>::Impl* impl = nullptr;
   try {
     // InsertBehavior::Throw: a name already registered, with any type, throws std::invalid_argument.
@@ -158,6 +223,7 @@ Family<T>& Registry::Add(const std::string& name, const std::string& help,
   auto& families = Families<T>();
   families.emplace_back(new Family<T>(*impl, std::move(label_names), std::move(bounds)));
   order_.push_back(name);
+  sample_names_.insert(samples.begin(), samples.end());
   return *families.back();
 }
 

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <vector>
 
 namespace nationpulse::metrics {
 namespace {
@@ -134,6 +136,55 @@ TEST(Registry, RejectsBadNamesAndMisuse) {
   EXPECT_THROW(c.WithLabels({"x"}).Inc(std::nan("")), std::invalid_argument);
   EXPECT_EQ(c.WithLabels({"x"}).Value(), 0);
   EXPECT_EQ(reg.Serialize(), "# HELP ok_total h\n# TYPE ok_total counter\nok_total{a=\"x\"} 0\n");
+}
+
+// Found by metrics_text_fuzz: prometheus-cpp wrote HELP text and label values byte for byte, and one
+// invalid UTF-8 sequence makes Prometheus refuse the whole scrape.
+TEST(Registry, RefusesHelpAndLabelValuesThatAreNotUtf8) {
+  Registry reg;
+  EXPECT_THROW(reg.AddCounter("a_total", "bad \xff byte"), std::invalid_argument);
+  EXPECT_THROW(reg.AddGauge("b", "overlong \xC0\xAF slash"), std::invalid_argument);
+  EXPECT_THROW(reg.AddHistogram("c_seconds", "surrogate \xED\xA0\x80", {}, {1}), std::invalid_argument);
+  EXPECT_THROW(reg.AddGauge("d", "cut \xE2\x82"), std::invalid_argument);
+  auto& ok = reg.AddCounter("ok_total", "Ünïcödé help \xF0\x9F\x93\x88 is fine", {"target"});
+  EXPECT_THROW(ok.WithLabels({"bad\xff"}), std::invalid_argument);
+  EXPECT_THROW(ok.WithLabels(std::vector<std::string>{"\xC3"}), std::invalid_argument);
+  ok.WithLabels({"Zürich"}).Inc();
+  // The refused values created no child; the valid one is written as given.
+  EXPECT_EQ(reg.Serialize(),
+            "# HELP ok_total Ünïcödé help \xF0\x9F\x93\x88 is fine\n# TYPE ok_total counter\n"
+            "ok_total{target=\"Zürich\"} 1\n");
+}
+
+// Found by metrics_text_fuzz: prometheus-cpp counted a NaN observation in the lowest bucket, and took
+// NaN and infinite bounds (a +Inf bound wrote the +Inf bucket twice).
+TEST(Registry, HistogramRefusesNaNObservationsAndNonFiniteBounds) {
+  Registry reg;
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_THROW(reg.AddHistogram("a_seconds", "h", {}, {1, inf}), std::invalid_argument);
+  EXPECT_THROW(reg.AddHistogram("b_seconds", "h", {}, {-inf, 1}), std::invalid_argument);
+  EXPECT_THROW(reg.AddHistogram("c_seconds", "h", {}, {std::nan("")}), std::invalid_argument);
+  auto& h = reg.AddHistogram("d_seconds", "h", {}, {1, 2}).WithLabels({});
+  EXPECT_THROW(h.Observe(std::nan("")), std::invalid_argument);
+  h.Observe(-inf);
+  h.Observe(inf);
+  EXPECT_EQ(reg.Serialize(),
+            "# HELP d_seconds h\n# TYPE d_seconds histogram\nd_seconds_count 2\nd_seconds_sum Nan\n"
+            "d_seconds_bucket{le=\"1\"} 1\nd_seconds_bucket{le=\"2\"} 1\nd_seconds_bucket{le=\"+Inf\"} 2\n");
+}
+
+// Found by metrics_text_fuzz: a histogram "d" writes d_sum, so a gauge "d_sum" put one series name in
+// two families (Prometheus refuses the scrape); prometheus-cpp only compares family names.
+TEST(Registry, RefusesNamesWhoseSamplesAnotherFamilyWrites) {
+  Registry reg;
+  reg.AddHistogram("d", "h", {}, {1});
+  EXPECT_THROW(reg.AddGauge("d_sum", "g"), std::invalid_argument);
+  EXPECT_THROW(reg.AddCounter("d_count", "c"), std::invalid_argument);
+  EXPECT_THROW(reg.AddHistogram("d_bucket", "h", {}, {1}), std::invalid_argument);
+  reg.AddGauge("e_count", "g");
+  EXPECT_THROW(reg.AddHistogram("e", "h", {}, {1}), std::invalid_argument);
+  reg.AddGauge("d_total", "g");  // not a histogram suffix
+  reg.AddCounter("x_count_total", "c");
 }
 
 TEST(Registry, WithLabelsReturnsTheSameChild) {

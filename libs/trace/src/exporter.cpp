@@ -41,8 +41,8 @@ std::shared_ptr<Exporter> GetExporter() {
 
 void RegisterMetrics(metrics::Registry& registry, const std::string& service) {
   const std::string prefix = "nationpulse_" + service + "_trace_spans_";
-  auto& exported = registry.AddCounter(prefix + "exported_total", "Spans accepted by the OTLP collector.")
-                       .WithLabels({});
+  auto& exported =
+      registry.AddCounter(prefix + "exported_total", "Spans accepted by the OTLP collector.").WithLabels({});
   auto& dropped =
       registry.AddCounter(prefix + "dropped_total", "Spans lost: export queue full or collector unreachable.")
           .WithLabels({});
@@ -121,9 +121,8 @@ void BatchExporter::Flush() {
 void BatchExporter::Loop() {
   std::unique_lock lock(mutex_);
   while (true) {
-    wake_.wait_for(lock, options_.delay, [this] {
-      return stopping_ || flush_requested_ || queue_.size() >= options_.max_batch;
-    });
+    wake_.wait_for(lock, options_.delay,
+                   [this] { return stopping_ || flush_requested_ || queue_.size() >= options_.max_batch; });
     // On stop: one last pass sends what is queued, then the thread ends.
     const bool last = stopping_;
     while (!queue_.empty()) {

@@ -49,13 +49,13 @@ TEST(OtlpJson, FollowsTheOtlpJsonMapping) {
 TEST(BatchExporter, SendsInBatchesAndCountsWhatItSent) {
   std::mutex mutex;
   std::vector<std::size_t> batch_sizes;
-  BatchExporter exporter({.service_name = "t", .max_queue = 100, .max_batch = 3, .delay = 10s},
-                         [&](const std::string& body) {
-                           std::lock_guard lock(mutex);
-                           batch_sizes.push_back(
-                               nlohmann::json::parse(body)["resourceSpans"][0]["scopeSpans"][0]["spans"].size());
-                           return true;
-                         });
+  BatchExporter exporter(
+      {.service_name = "t", .max_queue = 100, .max_batch = 3, .delay = 10s}, [&](const std::string& body) {
+        std::lock_guard lock(mutex);
+        batch_sizes.push_back(
+            nlohmann::json::parse(body)["resourceSpans"][0]["scopeSpans"][0]["spans"].size());
+        return true;
+      });
   for (int i = 0; i < 7; ++i) exporter.Export(Sample("s"));
   exporter.Flush();
   std::lock_guard lock(mutex);

@@ -26,7 +26,8 @@ void FillRandom(std::array<std::uint8_t, N>& out) {
   do {
     for (std::size_t i = 0; i < N; i += 8) {
       auto word = Rng()();
-      for (std::size_t j = 0; j < 8 && i + j < N; ++j) out[i + j] = static_cast<std::uint8_t>(word >> (8 * j));
+      for (std::size_t j = 0; j < 8 && i + j < N; ++j)
+        out[i + j] = static_cast<std::uint8_t>(word >> (8 * j));
     }
   } while (std::all_of(out.begin(), out.end(), [](std::uint8_t b) { return b == 0; }));
 }

@@ -41,7 +41,8 @@ TEST(Traceparent, RejectsWhatTheSpecSaysToIgnore) {
 }
 
 TEST(Traceparent, AcceptsAFutureVersionByItsKnownPrefix) {
-  auto context = SpanContext::FromTraceparent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra");
+  auto context =
+      SpanContext::FromTraceparent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra");
   ASSERT_TRUE(context);
   EXPECT_EQ(context->SpanIdHex(), "00f067aa0ba902b7");
 }

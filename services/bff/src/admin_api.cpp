@@ -71,7 +71,7 @@ Response AdminApi::GetUserPermissions(const Request& req) {
   nlohmann::json body;
   try {
     body = nlohmann::json::parse(req.body());
-  } catch (const nlohmann::json::parse_error&) {
+  } catch (const nlohmann::json::exception&) {  // out_of_range too: a number like 1e999 (bff_json_body_fuzz)
     return http::JsonError(Status::bad_request, "Invalid JSON");
   }
   // The frontend sends the id as a string; a number is accepted too (D-25).
@@ -92,7 +92,7 @@ Response AdminApi::SetUserPermissions(const Request& req) {
   nlohmann::json body;
   try {
     body = nlohmann::json::parse(req.body());
-  } catch (const nlohmann::json::parse_error&) {
+  } catch (const nlohmann::json::exception&) {  // out_of_range too: a number like 1e999 (bff_json_body_fuzz)
     return http::JsonError(Status::bad_request, "Invalid JSON");
   }
   const auto user = Id(FindKeyIgnoringCase(body, "user_id"));

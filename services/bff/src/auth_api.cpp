@@ -91,7 +91,7 @@ Response AuthApi::SignIn(const Request& req, const RequestContext& ctx) {
   nlohmann::json body;
   try {
     body = nlohmann::json::parse(req.body());
-  } catch (const nlohmann::json::parse_error&) {
+  } catch (const nlohmann::json::exception&) {  // out_of_range too: a number like 1e999 (bff_json_body_fuzz)
     return http::JsonError(Status::bad_request, "Invalid request payload: body must be a JSON object");
   }
   if (!body.is_object())

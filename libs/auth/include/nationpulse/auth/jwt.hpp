@@ -61,8 +61,8 @@ class JwtCodec {
   /// Header exactly {"alg":"HS256","typ":"JWT"}; payload keys in the order iss, sub, aud, exp,
   /// iat, jti, then nbf when set (as rest-api.md §11). iss and aud are the codec's own
   /// (claims.issuer and claims.audience are ignored), so every token it issues passes its Verify.
-  /// @throws std::invalid_argument when claims.subject or claims.jti is empty (Verify would refuse
-  ///         the token).
+  /// @throws std::invalid_argument when claims.subject or claims.jti is empty, or when the token would
+  ///         be longer than max_token_bytes (Verify would refuse the token).
   /// @throws nlohmann::json::type_error when a claim is not valid UTF-8.
   std::string Sign(const Claims& claims) const;
 

@@ -11,6 +11,10 @@ namespace nationpulse {
 /// Holds an error value; the argument of the error-side constructor of Expected.
 template <typename E>
 struct Unexpected {
+  // A constructor, not aggregate initialisation: the code writes both Unexpected(e) and Unexpected{e},
+  // and clang before 16 has no parenthesised aggregate initialisation (P0960), so the fuzz preset's
+  // clang 14 refused Unexpected(e).
+  constexpr explicit Unexpected(E e) : error(std::move(e)) {}
   E error;
 };
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <span>
 #include <string>
@@ -30,8 +31,9 @@ namespace nationpulse::metrics {
 //    (`WithLabels({"GET", "/livez", "200"})`), checked for count, instead of a name->value map per call;
 //  * a cheap WithLabels on the request hot path: a lookup in our own map, no allocation once a child exists;
 //  * Registry::OnCollect, so values such as pool sizes are copied into gauges right before a scrape;
-//  * errors prometheus-cpp accepts silently are thrown here: negative counter increments,
-//    the label "le" on a histogram, label names given twice;
+//  * errors prometheus-cpp accepts silently are thrown here: negative or NaN counter increments, NaN
+//    observations, the label "le" or a non-finite bound on a histogram, label names given twice, HELP
+//    text or label values that are not valid UTF-8 (Prometheus would refuse the whole scrape);
 //  * HELP text is escaped here (prometheus-cpp 1.0.1 writes it raw, so a newline would break the output);
 //  * the short method names the code base uses (Inc/Dec) and deterministic output order.
 // Handles (Counter, Gauge, Histogram) and families live as long as their Registry, so a
@@ -79,6 +81,7 @@ class Histogram {
   Histogram(const Histogram&) = delete;
   Histogram& operator=(const Histogram&) = delete;
 
+  /// @throws std::invalid_argument for NaN (prometheus-cpp would count it in the lowest bucket).
   void Observe(double value);
 
  private:
@@ -97,7 +100,8 @@ class Family {
 
   /// Values are positional, in the order of the label names given at registration.
   /// Returns the same object for the same values. Allocates only the first time a tuple is seen.
-  /// @throws std::invalid_argument when the number of values differs from the label names.
+  /// @throws std::invalid_argument when the number of values differs from the label names, or when a
+  ///         new tuple holds a value that is not valid UTF-8.
   T& WithLabels(std::initializer_list<std::string_view> values);
   T& WithLabels(const std::vector<std::string>& values);
 
@@ -141,13 +145,15 @@ class Registry {
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
 
-  /// @throws std::invalid_argument for an invalid or already registered metric name (of any type),
-  ///         or an invalid or repeated label name.
+  /// @throws std::invalid_argument for an invalid or already registered metric name (of any type), a name
+  ///         whose samples another family already writes (a histogram "x" writes x_bucket, x_sum and
+  ///         x_count), an invalid or repeated label name, or help text that is not valid UTF-8.
   Family<Counter>& AddCounter(const std::string& name, const std::string& help,
                               std::vector<std::string> label_names = {});
   Family<Gauge>& AddGauge(const std::string& name, const std::string& help,
                           std::vector<std::string> label_names = {});
-  /// @throws std::invalid_argument also for the label name "le" and bounds that are not strictly increasing.
+  /// @throws std::invalid_argument also for the label name "le" and bounds that are not finite or not
+  ///         strictly increasing.
   Family<Histogram>& AddHistogram(const std::string& name, const std::string& help,
                                   std::vector<std::string> label_names, std::vector<double> bounds);
 
@@ -170,7 +176,8 @@ class Registry {
   std::vector<std::unique_ptr<Family<Counter>>> counters_;
   std::vector<std::unique_ptr<Family<Gauge>>> gauges_;
   std::vector<std::unique_ptr<Family<Histogram>>> histograms_;
-  std::vector<std::string> order_;  // names in registration order, for stable output
+  std::vector<std::string> order_;      // names in registration order, for stable output
+  std::set<std::string> sample_names_;  // every sample name the families write (x, x_bucket, x_sum, x_count)
   std::vector<std::function<void()>> collectors_;
 };
 

@@ -46,9 +46,10 @@ std::string ToOtlpJson(std::string_view service_name, const std::vector<SpanData
 
 struct BatchOptions {
   std::string service_name;
-  std::size_t max_queue = 2048;      ///< OTEL_BSP_MAX_QUEUE_SIZE: spans beyond it are dropped and counted
-  std::size_t max_batch = 512;       ///< OTEL_BSP_MAX_EXPORT_BATCH_SIZE
-  std::chrono::milliseconds delay{5000};  ///< OTEL_BSP_SCHEDULE_DELAY: longest wait before a partial batch goes
+  std::size_t max_queue = 2048;  ///< OTEL_BSP_MAX_QUEUE_SIZE: spans beyond it are dropped and counted
+  std::size_t max_batch = 512;   ///< OTEL_BSP_MAX_EXPORT_BATCH_SIZE
+  std::chrono::milliseconds delay{
+      5000};  ///< OTEL_BSP_SCHEDULE_DELAY: longest wait before a partial batch goes
 };
 
 /// Queues spans and sends them in batches from its own thread, so a slow or dead collector costs a
