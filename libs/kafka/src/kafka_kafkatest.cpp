@@ -4,6 +4,7 @@
 #include <chrono>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "nationpulse/kafka/kafka.hpp"
@@ -101,6 +102,10 @@ TEST(KafkaIntegration, EnsureTopicsSendConsumeCommitRedeliver) {
       ASSERT_TRUE(producer.Send(topic, "k", "message-" + std::to_string(i), {}, 15s));
   }
   ASSERT_EQ(Receive(reopened, 1).size(), 1u);
+  // The watermark is cached from fetch responses, and the background fetcher may have taken its
+  // batch before the last send landed; the next fetch round brings the true high watermark.
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (reopened.Lag() != 4 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(50ms);
   EXPECT_EQ(reopened.Lag(), 4);
 }
 
