@@ -30,6 +30,31 @@ constexpr std::array<std::int8_t, 256> kBase64UrlValues = [] {
   return values;
 }();
 
+const Json* Member(const Json& object, const char* key) {
+  const auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+std::optional<std::int64_t> IntegerValue(const Json* value) {
+  if (value == nullptr) return std::nullopt;
+  if (value->is_number_unsigned()) {
+    const auto u = value->get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
+    return static_cast<std::int64_t>(u);
+  }
+  if (value->is_number_integer()) return value->get<std::int64_t>();
+  return std::nullopt;
+}
+
+std::optional<std::string> NonEmptyString(const Json* value) {
+  if (value == nullptr || !value->is_string() || value->get_ref<const std::string&>().empty()) {
+    return std::nullopt;
+  }
+  return value->get<std::string>();
+}
+
+}  // namespace
+
 std::string Base64UrlEncode(std::string_view bytes) {
   std::string out;
   out.reserve((bytes.size() * 4 + 2) / 3);
@@ -69,31 +94,6 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
   if ((bits & ((1u << count) - 1)) != 0) return std::nullopt;
   return out;
 }
-
-const Json* Member(const Json& object, const char* key) {
-  const auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
-
-std::optional<std::int64_t> IntegerValue(const Json* value) {
-  if (value == nullptr) return std::nullopt;
-  if (value->is_number_unsigned()) {
-    const auto u = value->get<std::uint64_t>();
-    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
-    return static_cast<std::int64_t>(u);
-  }
-  if (value->is_number_integer()) return value->get<std::int64_t>();
-  return std::nullopt;
-}
-
-std::optional<std::string> NonEmptyString(const Json* value) {
-  if (value == nullptr || !value->is_string() || value->get_ref<const std::string&>().empty()) {
-    return std::nullopt;
-  }
-  return value->get<std::string>();
-}
-
-}  // namespace
 
 const char* ToString(TokenError e) {
   switch (e) {

@@ -26,6 +26,7 @@
 
 namespace {
 
+using nationpulse::auth::Base64UrlEncode;
 using nationpulse::auth::Claims;
 using nationpulse::auth::JwtCodec;
 using nationpulse::auth::TokenError;
@@ -45,25 +46,8 @@ const JwtCodec& Codec() {
   return codec;
 }
 
-std::string Base64Url(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  std::uint32_t bits = 0;
-  int count = 0;
-  for (const char c : bytes) {
-    bits = (bits << 8) | static_cast<unsigned char>(c);
-    count += 8;
-    while (count >= 6) {
-      count -= 6;
-      out += kAlphabet[(bits >> count) & 0x3f];
-    }
-  }
-  if (count > 0) out += kAlphabet[(bits << (6 - count)) & 0x3f];
-  return out;
-}
-
 std::string Signed(std::string_view header, std::string_view payload) {
-  std::string token = Base64Url(header) + "." + Base64Url(payload);
+  std::string token = Base64UrlEncode(header) + "." + Base64UrlEncode(payload);
   unsigned char mac[EVP_MAX_MD_SIZE];
   std::size_t length = 0;
   if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, kKey.data(), kKey.size(),
@@ -71,7 +55,7 @@ std::string Signed(std::string_view header, std::string_view payload) {
                 &length) == nullptr) {
     Fail("HMAC", "EVP_Q_mac failed");
   }
-  return token + "." + Base64Url(std::string_view(reinterpret_cast<const char*>(mac), length));
+  return token + "." + Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(mac), length));
 }
 
 bool SameClaims(const Claims& a, const Claims& b) {

@@ -9,6 +9,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace nationpulse::auth {
 namespace {
@@ -434,6 +435,37 @@ TEST_F(JwtCodecTest, RejectsWrongSegmentCount) {
                                  '.' + s.payload + '.' + s.signature, s.header + ".." + s.signature}) {
     EXPECT_TRUE(Refused(codec_.Verify(bad, kNow), TokenError::kMalformed)) << bad;
   }
+}
+
+TEST(Base64Url, Rfc4648VectorsInUrlAlphabetWithoutPadding) {
+  // RFC 4648 §10, with the padding dropped; 0xfb 0xff exercises the two characters that differ from
+  // standard base64 ('+' '/' there, '-' '_' here).
+  const std::pair<std::string, std::string> vectors[] = {
+      {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},          {"foo", "Zm9v"},
+      {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}, {"\xfb\xff", "-_8"},
+  };
+  for (const auto& [bytes, text] : vectors) {
+    EXPECT_EQ(Base64UrlEncode(bytes), text) << text;
+    EXPECT_EQ(Base64UrlDecode(text), bytes) << text;
+  }
+}
+
+TEST(Base64Url, RoundTripsEveryByteAndLength) {
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes += static_cast<char>(i);
+  for (std::size_t length = 0; length <= bytes.size(); ++length) {
+    const std::string in = bytes.substr(bytes.size() - length);
+    const std::string text = Base64UrlEncode(in);
+    EXPECT_EQ(text.find_first_of("+/="), std::string::npos) << text;
+    EXPECT_EQ(Base64UrlDecode(text), in) << text;
+  }
+}
+
+TEST(Base64Url, DecodeRefusesOtherSpellings) {
+  EXPECT_FALSE(Base64UrlDecode("Zg=="));   // padding
+  EXPECT_FALSE(Base64UrlDecode("+_8"));    // standard alphabet
+  EXPECT_FALSE(Base64UrlDecode("Zm9vY"));  // 4n+1 characters
+  EXPECT_FALSE(Base64UrlDecode("Zh"));     // "f" with a non-zero unused bit
 }
 
 TEST(JwtCodec, KeyShorterThan32BytesThrows) {

@@ -19,6 +19,7 @@
 #include <sstream>
 #include <thread>
 
+#include "nationpulse/http/dispatch.hpp"
 #include "nationpulse/http/json_response.hpp"
 #include "nationpulse/http/worker_pool.hpp"
 #include "nationpulse/log/log.hpp"
@@ -30,50 +31,6 @@ namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 
 namespace {
-
-/// Runs the server-wide chain, then the route's steps, then the handler (or the router's
-/// 404/405 answer when nothing matched).
-Response RunChain(const std::vector<Middleware>& chain, const Router::Match& match, const Request& req,
-                  RequestContext& ctx) {
-  const Route* route = match.route;
-  const std::vector<Middleware>* route_mw = route != nullptr ? &route->options.middlewares : nullptr;
-
-  std::function<Response(std::size_t)> route_chain = [&](std::size_t i) -> Response {
-    if (route == nullptr) {
-      if (match.path_known) {
-        auto res = JsonError(Status::method_not_allowed, "method not allowed");
-        res.set(bhttp::field::allow, match.allow);
-        return res;
-      }
-      return JsonError(Status::not_found, "404 page not found");
-    }
-    if (i < route_mw->size()) return (*route_mw)[i](req, ctx, [&, i] { return route_chain(i + 1); });
-    return route->handler(req, ctx);
-  };
-  if (route != nullptr && route->options.bypass_chain) return route_chain(0);
-
-  std::function<Response(std::size_t)> global = [&](std::size_t i) -> Response {
-    if (i < chain.size()) return chain[i](req, ctx, [&, i] { return global(i + 1); });
-    return route_chain(0);
-  };
-  return global(0);
-}
-
-/// The server-wide chain around an answer the server itself decided (overload, body too large),
-/// so such answers still carry CORS headers and appear in logs and metrics.
-Response RunChainAround(const std::vector<Middleware>& chain, Response fixed, const Request& req,
-                        RequestContext& ctx) {
-  try {
-    std::function<Response(std::size_t)> step = [&](std::size_t i) -> Response {
-      if (i < chain.size()) return chain[i](req, ctx, [&, i] { return step(i + 1); });
-      return fixed;
-    };
-    return step(0);
-  } catch (const std::exception& e) {
-    log::Error("middleware failed", {{"path", ctx.path}, {"error", e.what()}});
-  }
-  return fixed;
-}
 
 Response SafeRunChain(const std::vector<Middleware>& chain, const Router::Match& match, const Request& req,
                       RequestContext& ctx) {

@@ -3,9 +3,9 @@
 // Shared by the BFF's libFuzzer targets (http_fuzz.cpp, json_body_fuzz.cpp; fuzz preset only, see
 // docs/reliability.md, "Fuzzing"). Not part of np_bff_lib.
 //
-// FuzzBff is the BFF as App assembles it (app.cpp, App::Impl): the same settings (LoadSettings with
-// only the two secrets set), the same API objects and route table, the same server-wide middleware
-// chain, but with every dependency dead *without any I/O*:
+// FuzzBff is the BFF as App serves it: the same Components (components.hpp: API objects, route table,
+// server-wide middleware chain) built from the same settings (LoadSettings with only the two secrets
+// set), but with every dependency dead *without any I/O*:
 //  * Postgres: a Unix socket in a directory that does not exist, so the first connect fails at once
 //    (ENOENT) and the pool's reconnect back-off makes every later call fail fast (503);
 //  * Redis: a pool of size 0 with a zero acquire timeout, so every call fails with "pool exhausted"
@@ -13,14 +13,14 @@
 //  * Kafka: no bootstrap servers, so the producer never connects (it is only reached by a publish
 //    that passed the gate, which no fuzz input can: tokens are HS256 with secrets the fuzzer does
 //    not know... except the fixed test secrets below, whose tokens then stop at Redis).
-// Route handlers run on the calling thread; DispatchOne() mirrors what http::Server does with one
-// parsed request (libs/http/src/server.cpp: Dispatch, RunChain, Finish), without sockets.
-// Keep BuildRouter() and the chain in step with App::Impl::BuildRouter() and App::App().
+// Route handlers run on the calling thread. DispatchOne() is what http::Server does with one parsed
+// request (libs/http/src/server.cpp: Dispatch, Finish) without sockets; the chain itself runs through
+// the server's own http::RunChain / http::RunChainAround (nationpulse/http/dispatch.hpp).
 
 #include <boost/url/parse.hpp>
 #include <chrono>
 #include <cstdint>
-#include <functional>
+#include <exception>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -28,22 +28,16 @@
 #include <streambuf>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
-#include "admin_api.hpp"
-#include "auth_api.hpp"
-#include "nationpulse/cache/cache_aside.hpp"
-#include "nationpulse/cache/local_cache.hpp"
+#include "components.hpp"
 #include "nationpulse/config/env.hpp"
+#include "nationpulse/http/dispatch.hpp"
 #include "nationpulse/http/json_response.hpp"
-#include "nationpulse/http/middlewares.hpp"
-#include "nationpulse/http/ops.hpp"
+#include "nationpulse/http/router.hpp"
+#include "nationpulse/http/types.hpp"
 #include "nationpulse/log/log.hpp"
-#include "nationpulse/metrics/registry.hpp"
-#include "nationpulse/trace/exporter.hpp"
-#include "nationpulse/trace/trace.hpp"
-#include "read_api.hpp"
-#include "report_api.hpp"
 #include "settings.hpp"
 
 namespace nationpulse::bff::fuzz {
@@ -77,84 +71,33 @@ inline Settings FuzzSettings() {
   return s;
 }
 
-/// The BFF's objects, as App::Impl holds them. The fuzzers build one per process and leak it on purpose
-/// (no teardown of the Kafka producer's threads when libFuzzer calls exit()).
+/// The BFF's Components with the fuzz settings, plus the router and chain App would serve. The fuzzers
+/// build one per process and leak it on purpose (no teardown of the Kafka producer's threads when
+/// libFuzzer calls exit()).
 struct FuzzBff {
   /// `gate_override` replaces the TokenGate (the JSON body fuzzer lets requests through to reach the
   /// body parsers of protected routes).
   explicit FuzzBff(std::unique_ptr<AccessGate> gate_override = nullptr)
-      : settings(FuzzSettings()),
-        pool(settings.postgres),
-        redis(settings.redis),
-        sessions(pool, redis, settings.auth),
-        permissions(pool, redis),
-        gate(gate_override ? std::move(gate_override) : std::make_unique<TokenGate>(sessions, permissions)),
-        // Sign-in limits as configured, on a clock that moves an hour per input: one input cannot
-        // spend another's tokens, so limiting never depends on the order inputs were run in.
-        signin_per_ip(settings.signin_per_minute_per_ip, settings.signin_burst_per_ip, 100'000,
-                      [this] { return Clock(); }),
-        signin_per_account(settings.signin_per_minute_per_account, settings.signin_burst_per_account, 100'000,
-                           [this] { return Clock(); }),
-        auth_api(sessions, permissions, *gate, settings.secure_cookies, signin_per_ip, signin_per_account),
-        admin_api(pool, permissions, *gate),
-        cache_results(registry.AddCounter("nationpulse_bff_cache_requests_total",
-                                          "Cache-aside lookups by result.", {"result"})),
-        local_cache(settings.local_cache_ttl, settings.local_cache_entries),
-        cache(redis, cache_results, &local_cache),
-        read_api(pool, cache, *gate,
-                 ReadApi::Options{settings.cache_ttl, settings.cache_enabled, [] { return 2025; }}),
-        report_api(redis, *gate, registry, settings.reports) {
-    pool.RegisterMetrics(registry, "bff");  // App::Impl::RegisterPoolMetrics
-    redis.RegisterMetrics(registry, "bff");
-    chain = {http::Tracing(), http::AccessLog(), http::RequestMetrics(registry),
-             http::Cors({settings.cors_allowed_origins})};
-    BuildRouter();
-  }
-
-  void BuildRouter() {
-    auth_api.Register(router);
-    admin_api.Register(router);
-    read_api.Register(router);
-    report_api.Register(router);
-    router.Add(
-        http::Verb::get, "/livez",
-        [](const http::Request&, http::RequestContext&) { return http::JsonSuccess(R"({"status":"ok"})"); },
-        http::InlineRoute());
-    router.Add(http::Verb::get, "/readyz", [this](const http::Request&, http::RequestContext&) {
-      auto pg = pool.Ping();
-      std::string data = R"({"postgres":")" + std::string(pg ? "ok" : "down") + R"(","redis":")" +
-                         std::string(redis.Ping() ? "ok" : "degraded") + R"(","kafka":")" +
-                         std::string(report_api.kafka_up() ? "ok" : "degraded") + "\"}";
-      if (pg) return http::JsonSuccess(data);
-      auto res = http::JsonError(http::Status::service_unavailable, "not ready");
-      res.body() = http::EnvelopeBody(false, data, "not ready: postgres unavailable");
-      return res;
-    });
-    trace::RegisterMetrics(registry, "bff");
-    http::AddMetricsRoute(router, registry);
+      : c(FuzzSettings(),
+          Components::Overrides{
+              .gate = std::move(gate_override),
+              // Sign-in limits as configured, on a clock that moves an hour per input: one input cannot
+              // spend another's tokens, so limiting never depends on the order inputs were run in.
+              .limiter_clock = [this] { return Clock(); },
+              // Fixed, so an input's answer does not depend on the day it is replayed.
+              .current_year = [] { return 2025; },
+          }) {
+    c.RegisterDependencyMetrics();
+    chain = c.Chain();
+    router = c.BuildRouter();
   }
 
   std::chrono::steady_clock::time_point Clock() const {
     return std::chrono::steady_clock::time_point{} + std::chrono::hours(epoch);
   }
 
-  Settings settings;
-  metrics::Registry registry;
-  db::Pool pool;
-  cache::Redis redis;
-  SessionService sessions;
-  PermissionService permissions;
-  std::unique_ptr<AccessGate> gate;
   std::int64_t epoch = 1;  ///< advanced once per fuzz input (see the rate limiters)
-  RateLimiter signin_per_ip;
-  RateLimiter signin_per_account;
-  AuthApi auth_api;
-  AdminApi admin_api;
-  metrics::Family<metrics::Counter>& cache_results;
-  cache::LocalCache local_cache;
-  cache::CacheAside cache;
-  ReadApi read_api;
-  ReportApi report_api;
+  Components c;
   std::vector<http::Middleware> chain;
   http::Router router;
 };
@@ -173,32 +116,13 @@ struct Answer {
   std::string exception;
 };
 
-/// server.cpp RunChain: the server-wide chain, then the route's steps, then the handler, or the
-/// router's 404/405 answer when nothing matched; exceptions become a 500 as in SafeRunChain.
+/// http::RunChain with the server's SafeRunChain turned into a record: an exception becomes the 500
+/// the server would send, and `threw` says so (the fuzzers treat it as a finding).
 inline Answer RunChain(const FuzzBff& bff, const http::Router::Match& match, const http::Request& req,
                        http::RequestContext& ctx) {
-  const http::Route* route = match.route;
-  std::function<http::Response(std::size_t)> route_chain = [&](std::size_t i) -> http::Response {
-    if (route == nullptr) {
-      if (match.path_known) {
-        auto res = http::JsonError(http::Status::method_not_allowed, "method not allowed");
-        res.set(http::bhttp::field::allow, match.allow);
-        return res;
-      }
-      return http::JsonError(http::Status::not_found, "404 page not found");
-    }
-    if (i < route->options.middlewares.size()) {
-      return route->options.middlewares[i](req, ctx, [&, i] { return route_chain(i + 1); });
-    }
-    return route->handler(req, ctx);
-  };
-  std::function<http::Response(std::size_t)> global = [&](std::size_t i) -> http::Response {
-    if (i < bff.chain.size()) return bff.chain[i](req, ctx, [&, i] { return global(i + 1); });
-    return route_chain(0);
-  };
   Answer answer;
   try {
-    answer.response = route != nullptr && route->options.bypass_chain ? route_chain(0) : global(0);
+    answer.response = http::RunChain(bff.chain, match, req, ctx);
   } catch (const std::exception& e) {
     answer.threw = true;
     answer.exception = e.what();
@@ -207,18 +131,10 @@ inline Answer RunChain(const FuzzBff& bff, const http::Router::Match& match, con
   return answer;
 }
 
-/// server.cpp RunChainAround: the server-wide chain around an answer the server decided itself.
+/// http::RunChainAround over the fuzz BFF's chain.
 inline http::Response RunChainAround(const FuzzBff& bff, http::Response fixed, const http::Request& req,
                                      http::RequestContext& ctx) {
-  try {
-    std::function<http::Response(std::size_t)> step = [&](std::size_t i) -> http::Response {
-      if (i < bff.chain.size()) return bff.chain[i](req, ctx, [&, i] { return step(i + 1); });
-      return fixed;
-    };
-    return step(0);
-  } catch (const std::exception&) {
-  }
-  return fixed;
+  return http::RunChainAround(bff.chain, std::move(fixed), req, ctx);
 }
 
 /// server.cpp Dispatch + Finish for one complete request: target parsing (400), routing, the

@@ -118,7 +118,7 @@ void CheckAnswer(const FuzzBff& bff, const Request& req, std::string_view path,
   }
   if (status == 405 && res[bhttp::field::allow].empty()) Fail("405 without Allow", std::string(path));
   const auto origin = res[bhttp::field::access_control_allow_origin];
-  const auto& allowed = bff.settings.cors_allowed_origins;
+  const auto& allowed = bff.c.settings.cors_allowed_origins;
   if (!origin.empty() && (std::find(allowed.begin(), allowed.end(), origin) == allowed.end() ||
                           req[bhttp::field::origin] != origin)) {
     Fail("CORS origin not on the list", std::string(origin));
@@ -151,7 +151,7 @@ void CheckAnswer(const FuzzBff& bff, const Request& req, std::string_view path,
 void CheckMetricLabels(FuzzBff& bff) {
   static std::uint64_t runs = 0;
   if (++runs % 4096 != 0) return;
-  const std::string text = bff.registry.Serialize();
+  const std::string text = bff.c.registry.Serialize();
   std::size_t pos = 0;
   while ((pos = text.find("path=\"", pos)) != std::string::npos) {
     pos += 6;
@@ -175,8 +175,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // One connection: requests until the input ends, an answer closes it, or 16 requests.
   for (int n = 0; n < 16 && buffer.size() > 0; ++n) {
     bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(bff.settings.http.header_limit));
-    parser.body_limit(bff.settings.http.body_limit);
+    parser.header_limit(static_cast<std::uint32_t>(bff.c.settings.http.header_limit));
+    parser.body_limit(bff.c.settings.http.body_limit);
     parser.eager(true);
     beast::error_code ec;
     // beast's read loop: feed what has arrived; when the parser needs more and the input has ended,

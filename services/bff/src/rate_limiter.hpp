@@ -16,8 +16,10 @@ namespace nationpulse::bff {
 class RateLimiter {
  public:
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
+  /// Named so a caller passing only a clock does not restate the bound.
+  static constexpr std::size_t kDefaultMaxKeys = 100'000;
 
-  RateLimiter(double per_minute, double burst, std::size_t max_keys = 100'000, Clock clock = {});
+  RateLimiter(double per_minute, double burst, std::size_t max_keys = kDefaultMaxKeys, Clock clock = {});
 
   /// Takes one token for `key`. @returns 0 when allowed, else the seconds until one is available.
   std::int64_t Acquire(std::string_view key);

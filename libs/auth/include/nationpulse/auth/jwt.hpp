@@ -81,6 +81,12 @@ class JwtCodec {
   std::size_t max_token_bytes_;
 };
 
+/// RFC 4648 §5 base64url without padding, as JWT segments are spelled (RFC 7515 §2).
+std::string Base64UrlEncode(std::string_view bytes);
+
+/// Strict inverse of Base64UrlEncode: nullopt for padding, other alphabets, 4n+1 lengths, set unused bits.
+std::optional<std::string> Base64UrlDecode(std::string_view text);
+
 /// A random (libsodium randombytes) UUID v4 in lower-case canonical 8-4-4-4-12 form, for jti.
 ///   claims.jti = auth::NewUuidV4();
 std::string NewUuidV4();
