@@ -107,7 +107,12 @@ def ingestion_block(text, meta):
     lines = ["Command: `%s` (through `make bench`)." % meta["commands"]["ingestion"], "",
              "| part | %s | median |" % runs_header(n), "|---|" + "---|" * (n + 1)]
     meds = {}
-    for part, label in (("snapshot", "snapshot (%s rows) rows/s"), ("generated", "generated (%s rows) rows/s")):
+    parts = [("snapshot", "snapshot (%s rows) rows/s"), ("generated", "generated (%s rows) rows/s")]
+    if all("reload" in r for r in rows):
+        parts.append(("reload", "reload of the generated feed (%s rows) rows/s"))
+    if all("parse" in r for r in rows):
+        parts.append(("parse", "parse only, generated (%s rows) rows/s"))
+    for part, label in parts:
         vals = [r[part]["rows_per_s"] for r in rows]
         meds[part] = median(vals)
         lines.append("| %s | %s | **%s** |" % (label % "{:,}".format(int(rows[0][part]["rows"])),
