@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test: build the dev preset (or NP_TEST_PRESET), start the test infrastructure on its own
 # ports, apply migrations and the dev seed to a fresh test database, run every ctest (labels
-# unit and integration), stop what it started, exit non-zero on any failure.
+# unit and integration), stop what it started, then (dev preset) the short fuzz run; exit non-zero
+# on any failure.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$NP_ROOT"
@@ -40,3 +41,11 @@ if [[ "$preset" == asan ]]; then
 fi
 np_log "running tests ($preset)"
 ctest --preset "$preset" -j2 --timeout 300
+
+# The short fuzz run of issue 10: every committed seed of every libFuzzer target, then 10 s of
+# fuzzing each (scripts/fuzz.sh --smoke; clang build in build/fuzz). Only with the default preset:
+# the sanitizer run (make check) has its own build and would only repeat it.
+if [[ "$preset" == dev ]]; then
+  cleanup  # the fuzzers need no infrastructure: give its memory and CPU back first
+  NP_JOBS="${NP_JOBS:-2}" "$NP_ROOT/scripts/fuzz.sh" --smoke
+fi
