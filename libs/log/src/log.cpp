@@ -7,6 +7,7 @@
 
 #include <mutex>
 #include <stdexcept>
+#include <utility>
 
 #include "nationpulse/base/json_writer.hpp"
 #include "nationpulse/trace/trace.hpp"
@@ -111,6 +112,37 @@ void Write(Level level, std::string_view msg, const nlohmann::json& fields) {
 
 void Flush() {
   if (auto& l = Logger()) l->flush();
+}
+
+Throttle::Throttle(std::uint32_t burst, std::chrono::steady_clock::duration window, Clock clock)
+    : burst_(burst),
+      window_(window),
+      clock_(clock ? std::move(clock) : Clock([] { return std::chrono::steady_clock::now(); })) {}
+
+bool Throttle::Write(Level level, std::string_view msg, nlohmann::json fields) {
+  if (!Enabled(level)) return false;
+  std::uint64_t dropped = 0;
+  {
+    std::lock_guard lock(mutex_);
+    const auto now = clock_();
+    if (!started_ || now - window_start_ >= window_) {
+      started_ = true;
+      window_start_ = now;
+      written_ = 0;
+    }
+    if (written_ >= burst_) {
+      ++suppressed_;
+      return false;
+    }
+    ++written_;
+    dropped = std::exchange(suppressed_, 0);
+  }
+  if (dropped > 0) {
+    if (!fields.is_object()) fields = nlohmann::json{{"fields", std::move(fields)}};
+    fields["suppressed"] = dropped;
+  }
+  log::Write(level, msg, fields);
+  return true;
 }
 
 }  // namespace nationpulse::log

@@ -81,6 +81,42 @@ TEST_F(LogTest, InvalidUtf8DoesNotBreakTheLine) {
   EXPECT_EQ(Lines(out.str()).size(), 1u);
 }
 
+TEST_F(LogTest, ThrottleWritesABurstPerWindowAndCountsTheRest) {
+  std::ostringstream out;
+  InitForTest("bff", Level::kInfo, out);
+  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  Throttle throttle(2, std::chrono::seconds(10), [&now] { return now; });
+  int written = 0;
+  for (int i = 0; i < 5; ++i) written += throttle.Warn("redis down", {{"attempt", i}}) ? 1 : 0;
+  EXPECT_EQ(written, 2);
+  now += std::chrono::seconds(9);
+  EXPECT_FALSE(throttle.Warn("redis down", {{"attempt", 5}})) << "same window";
+  now += std::chrono::seconds(1);
+  EXPECT_TRUE(throttle.Warn("redis down", {{"attempt", 6}})) << "a new window";
+  EXPECT_TRUE(throttle.Warn("redis down", {{"attempt", 7}}));
+  const auto lines = Lines(out.str());
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0]["attempt"], 0);
+  EXPECT_FALSE(lines[0].contains("suppressed"));
+  EXPECT_EQ(lines[1]["attempt"], 1);
+  EXPECT_EQ(lines[2]["attempt"], 6);
+  EXPECT_EQ(lines[2]["suppressed"], 4) << "attempts 2, 3, 4 and 5 were held back";
+  EXPECT_FALSE(lines[3].contains("suppressed")) << "the count starts again";
+  EXPECT_EQ(lines[2]["level"], "warning");
+}
+
+TEST_F(LogTest, ThrottleIgnoresDisabledLevels) {
+  std::ostringstream out;
+  InitForTest("bff", Level::kError, out);
+  Throttle throttle(1, std::chrono::seconds(10));
+  EXPECT_FALSE(throttle.Warn("not at this level"));
+  SetLevel(Level::kInfo);
+  EXPECT_TRUE(throttle.Warn("first enabled line")) << "the disabled line used none of the burst";
+  const auto lines = Lines(out.str());
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_FALSE(lines[0].contains("suppressed"));
+}
+
 TEST(ParseLevel, KnownAndUnknown) {
   EXPECT_EQ(ParseLevel("debug"), Level::kDebug);
   EXPECT_EQ(ParseLevel("warning"), Level::kWarn);

@@ -13,7 +13,9 @@ using http::Status;
 namespace {
 
 AuthError Unavailable(std::string_view what, const cache::CacheError& e) {
-  log::Warn("redis call failed during authentication", {{"step", what}, {"error", e.message}});
+  // Throttled: while Redis is down every protected request ends here.
+  static log::Throttle throttle(5, std::chrono::seconds(10));
+  throttle.Warn("redis call failed during authentication", {{"step", what}, {"error", e.message}});
   // Never an open door: without Redis no token can be checked or stored.
   return {Status::service_unavailable, "authentication temporarily unavailable, try again"};
 }
@@ -27,8 +29,9 @@ http::Response AuthErrorResponse(const AuthError& e) {
 }
 
 AuthError DbAuthError(const db::DbError& error) {
-  log::Warn("database call failed during authentication",
-            {{"kind", db::KindName(error.kind)}, {"sqlstate", error.sqlstate}, {"error", error.message}});
+  static log::Throttle throttle(5, std::chrono::seconds(10));  // one per request during an outage
+  throttle.Warn("database call failed during authentication",
+                {{"kind", db::KindName(error.kind)}, {"sqlstate", error.sqlstate}, {"error", error.message}});
   if (error.kind == db::DbError::Kind::kQuery)
     return {Status::internal_server_error, "database query failed"};
   return {Status::service_unavailable, "database unavailable, try again later"};

@@ -22,8 +22,10 @@ int CurrentUtcYear() {
 }
 
 http::Response DbErrorResponse(const db::DbError& error) {
-  log::Warn("database call failed",
-            {{"kind", db::KindName(error.kind)}, {"sqlstate", error.sqlstate}, {"error", error.message}});
+  // Throttled: while Postgres is down every uncached read ends here.
+  static log::Throttle throttle(5, std::chrono::seconds(10));
+  throttle.Warn("database call failed",
+                {{"kind", db::KindName(error.kind)}, {"sqlstate", error.sqlstate}, {"error", error.message}});
   switch (error.kind) {
     case db::DbError::Kind::kUnavailable:
     case db::DbError::Kind::kPoolExhausted: {

@@ -123,7 +123,8 @@ Response ReportApi::Publish(const Request& req, RequestContext& ctx) {
   if (auto r = redis_.HSetWithTtl(pending_key, request.request_id, request.export_id, options_.pending_ttl);
       !r) {
     // This instance still recognises the result; only another instance or a restart would not.
-    log::Warn("cannot record pending report", {{"error", r.error().message}});
+    static log::Throttle throttle(5, std::chrono::seconds(10));  // one per request during an outage
+    throttle.Warn("cannot record pending report", {{"error", r.error().message}});
   }
   // The request's server span is current (http::Tracing), so Send carries this trace to reporting.
   auto sent = producer_.Send(options_.request_topic, request.export_id, report::EncodeReportRequest(request),
@@ -132,7 +133,9 @@ Response ReportApi::Publish(const Request& req, RequestContext& ctx) {
     hub_.ForgetPending(request.request_id);
     (void)redis_.HDel(pending_key, {request.request_id});
     publishes_.WithLabels({"unavailable"}).Inc();
-    log::Warn("report publish failed", {{"export_id", request.export_id}, {"error", sent.error().message}});
+    static log::Throttle throttle(5, std::chrono::seconds(10));  // one per request during an outage
+    throttle.Warn("report publish failed",
+                  {{"export_id", request.export_id}, {"error", sent.error().message}});
     return http::JsonError(Status::service_unavailable, "report request not accepted: Kafka is unreachable");
   }
   publishes_.WithLabels({"accepted"}).Inc();

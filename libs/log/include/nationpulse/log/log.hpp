@@ -1,6 +1,10 @@
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
@@ -42,5 +46,36 @@ inline void Error(std::string_view msg, const nlohmann::json& fields = nlohmann:
 
 /// Flushes pending output (before exit).
 void Flush();
+
+/// At most `burst` lines per `window` from one call site that can fire once per request: during a
+/// dependency outage it would otherwise write a line for every refused request. The first line let
+/// through after some were held back carries "suppressed": <how many>. Thread-safe.
+///
+///   static log::Throttle throttle(5, std::chrono::seconds(10));
+///   throttle.Warn("database call failed", {{"error", e.message}});
+class Throttle {
+ public:
+  using Clock = std::function<std::chrono::steady_clock::time_point()>;
+
+  /// `clock`: empty for steady_clock (tests pass their own).
+  Throttle(std::uint32_t burst, std::chrono::steady_clock::duration window, Clock clock = {});
+
+  /// Writes the line if its window has room left, else counts it as suppressed. A level that is not
+  /// enabled is neither written nor counted. @returns whether the line was written.
+  bool Write(Level level, std::string_view msg, nlohmann::json fields = nlohmann::json::object());
+  bool Warn(std::string_view msg, nlohmann::json fields = nlohmann::json::object()) {
+    return Write(Level::kWarn, msg, std::move(fields));
+  }
+
+ private:
+  const std::uint32_t burst_;
+  const std::chrono::steady_clock::duration window_;
+  const Clock clock_;
+  std::mutex mutex_;
+  std::chrono::steady_clock::time_point window_start_{};
+  bool started_ = false;
+  std::uint32_t written_ = 0;     ///< lines written in the current window
+  std::uint64_t suppressed_ = 0;  ///< lines held back since the last one written
+};
 
 }  // namespace nationpulse::log
