@@ -87,21 +87,30 @@ CALL np_create_country_getter('gpopulationtable');
 -- ---------------------------------------------------------------------------------
 -- 2. np_begin_load
 -- ---------------------------------------------------------------------------------
--- Returns the name of the empty copy to COPY into. Only for the six data tables (the names are
--- checked: the loader's SQL never reaches an arbitrary table).
+-- The live table of a load, for the six data tables only (the loader's SQL never reaches an
+-- arbitrary table).
+CREATE OR REPLACE FUNCTION np_data_table(p_table text)
+RETURNS regclass
+LANGUAGE plpgsql STABLE
+AS $fn$
+BEGIN
+    IF p_table NOT IN ('poptable', 'htable', 'egovtable', 'egdptable', 'ggdptable', 'gpopulationtable') THEN
+        RAISE EXCEPTION '% is not a data table', p_table USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN format('public.%I', p_table)::regclass;
+END
+$fn$;
+
+-- Returns the name of the empty copy to COPY into.
 CREATE OR REPLACE FUNCTION np_begin_load(p_table text)
 RETURNS text
 LANGUAGE plpgsql
 AS $fn$
 DECLARE
-    v_live regclass;
+    v_live regclass := np_data_table(p_table);
     v_load text := 'np_load_' || p_table;
     r      record;
 BEGIN
-    IF p_table NOT IN ('poptable', 'htable', 'egovtable', 'egdptable', 'ggdptable', 'gpopulationtable') THEN
-        RAISE EXCEPTION 'np_begin_load: % is not a data table', p_table USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    v_live := format('public.%I', p_table)::regclass;
     -- A copy left by an earlier load cannot exist (it is created and renamed in one transaction);
     -- one made by hand would only be in the way. (No DROP IF EXISTS: its NOTICE would reach the log.)
     IF to_regclass(format('public.%I', v_load)) IS NOT NULL THEN
@@ -135,7 +144,7 @@ RETURNS void
 LANGUAGE plpgsql
 AS $fn$
 DECLARE
-    v_live      regclass;
+    v_live      regclass := np_data_table(p_table);
     v_load      text := 'np_load_' || p_table;
     v_owner     text;
     v_comment   text;
@@ -145,10 +154,6 @@ DECLARE
     v_sequences text[] := '{}';
     r           record;
 BEGIN
-    IF p_table NOT IN ('poptable', 'htable', 'egovtable', 'egdptable', 'ggdptable', 'gpopulationtable') THEN
-        RAISE EXCEPTION 'np_finish_load: % is not a data table', p_table USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    v_live := format('public.%I', p_table)::regclass;
 
     -- Indexes and key constraints of the live table, built in bulk on the copy under temporary
     -- names; the definition after USING (method, columns, INCLUDE, WITH, WHERE) does not name the table.
